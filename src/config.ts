@@ -1,0 +1,170 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place where settings are read. Everything comes from the environment (see
+ * `.env.example`), is validated with zod and fails fast with a message that names the setting.
+ * Secrets are never printed: use `describeConfig` for logs.
+ */
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PIS_DATA_DIR: z.string().default('.data'),
+
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  API_BODY_LIMIT: z.string().default('100kb'),
+
+  DATABASE_URL: optionalString.pipe(z.string().url('must be a postgres:// URL').optional()),
+  EMBEDDED_PG_PORT: port.default(5433),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('pis-cases'),
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  EMBEDDED_TEMPORAL_PORT: port.default(7233),
+  EMBEDDED_TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_TEST_SERVER_PATH: optionalString,
+  TEMPORAL_UI_URL: optionalString,
+
+  /** Comma-separated `keyId:base64key` pairs (32-byte keys). The first one encrypts unless CODEC_ACTIVE_KEY_ID says otherwise. */
+  CODEC_KEYS: optionalString,
+  CODEC_ACTIVE_KEY_ID: optionalString,
+  /** Comma-separated origins allowed to call the codec endpoint (the Temporal UI). */
+  CODEC_CORS_ORIGINS: optionalString,
+
+  AUTH_TOKEN_SECRET: optionalString,
+  AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
+});
+
+export interface TlsSettings {
+  certPath?: string;
+  keyPath?: string;
+  caPath?: string;
+  serverName?: string;
+}
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  logLevel: string;
+  dataDir: string;
+  api: { host: string; port: number; bodyLimit: string };
+  database: { url?: string; embeddedPort: number };
+  temporal: {
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    tls?: TlsSettings;
+    apiKey?: string;
+    embeddedPort: number;
+    embeddedUiPort: number;
+    cliPath?: string;
+    testServerPath?: string;
+    uiUrl?: string;
+  };
+  codec: { keys?: string; activeKeyId?: string; corsOrigins: string[] };
+  auth: { tokenSecret?: string; tokenTtlSeconds: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
+  }
+  if (e.NODE_ENV === 'production') {
+    if (!e.DATABASE_URL) problems.push('DATABASE_URL: required in production');
+    if (!e.TEMPORAL_ADDRESS) problems.push('TEMPORAL_ADDRESS: required in production');
+    if (!e.CODEC_KEYS) problems.push('CODEC_KEYS: required in production');
+    if (!e.AUTH_TOKEN_SECRET) problems.push('AUTH_TOKEN_SECRET: required in production');
+  }
+  if (e.AUTH_TOKEN_SECRET !== undefined && e.AUTH_TOKEN_SECRET.length < 32) {
+    problems.push('AUTH_TOKEN_SECRET: must be at least 32 characters');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const tlsWanted = e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH !== undefined || e.TEMPORAL_API_KEY !== undefined;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    dataDir: path.resolve(e.PIS_DATA_DIR),
+    api: { host: e.API_HOST, port: e.API_PORT, bodyLimit: e.API_BODY_LIMIT },
+    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls: tlsWanted
+        ? {
+            certPath: e.TEMPORAL_TLS_CERT_PATH,
+            keyPath: e.TEMPORAL_TLS_KEY_PATH,
+            caPath: e.TEMPORAL_TLS_CA_PATH,
+            serverName: e.TEMPORAL_TLS_SERVER_NAME,
+          }
+        : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+      embeddedPort: e.EMBEDDED_TEMPORAL_PORT,
+      embeddedUiPort: e.EMBEDDED_TEMPORAL_UI_PORT,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
+      uiUrl: e.TEMPORAL_UI_URL,
+    },
+    codec: {
+      keys: e.CODEC_KEYS,
+      activeKeyId: e.CODEC_ACTIVE_KEY_ID,
+      corsOrigins: (e.CODEC_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    },
+    auth: { tokenSecret: e.AUTH_TOKEN_SECRET, tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS },
+  };
+}
+
+/** A log-safe view of the configuration: no secrets, no credentials in URLs. */
+export function describeConfig(config: AppConfig): Record<string, unknown> {
+  return {
+    env: config.env,
+    dataDir: config.dataDir,
+    api: `${config.api.host}:${config.api.port}`,
+    database: config.database.url ? redactUrl(config.database.url) : `embedded (port ${config.database.embeddedPort})`,
+    temporal: config.temporal.address ?? `embedded (port ${config.temporal.embeddedPort})`,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    codecKeys: config.codec.keys ? 'configured' : 'generated locally',
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
