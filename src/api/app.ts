@@ -1,0 +1,56 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config';
+import type { Keyring } from '../temporal/keyring';
+import { createCodecRouter, denyAll, loopbackOnly, type AuthorizeHook } from './codec-router';
+import { createHealthRouter, type HealthChecks } from './health';
+import { httpLogger, requestId } from './logger';
+import { notFoundHandler, problemErrorHandler } from './problem';
+
+export interface AppDeps {
+  config: AppConfig;
+  logger: Logger;
+  health: HealthChecks;
+  /** Mounts the remote codec endpoint at `/codec` (Temporal UI setting: `http://<api>/codec`). */
+  codec?: {
+    keyring: Keyring;
+    /** Defaults to loopback-only outside production and to deny-all in production. */
+    authorize?: AuthorizeHook;
+  };
+  /** Adds the feature routes; called after the base middleware and before the 404/error handlers. */
+  mount?: (app: Express) => void;
+  /** Readiness time box per check, ms (default 2000). */
+  readinessTimeoutMs?: number;
+}
+
+export const CODEC_MOUNT_PATH = '/codec';
+
+export function createApp(deps: AppDeps): Express {
+  const { config, logger, health, codec, mount } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  // No `trust proxy`: the codec's loopback check must see the real peer, not X-Forwarded-For.
+  app.set('trust proxy', false);
+
+  app.use(requestId);
+  app.use(httpLogger(logger));
+  app.use((_req, res, next) => {
+    // Answers may hold case data: nothing is cached by browsers or proxies.
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  // Only JSON media types are parsed, so a cross-site "simple" (text/plain) POST never gets a body.
+  app.use(express.json({ limit: config.api.bodyLimit, type: ['application/json', 'application/*+json'] }));
+
+  app.use(createHealthRouter(health, { timeoutMs: deps.readinessTimeoutMs, logger }));
+  if (codec !== undefined) {
+    const authorize = codec.authorize ?? (config.env === 'production' ? denyAll : loopbackOnly);
+    app.use(CODEC_MOUNT_PATH, createCodecRouter({ keyring: codec.keyring, corsOrigins: config.codec.corsOrigins, authorize }));
+  }
+  mount?.(app);
+
+  app.use(notFoundHandler);
+  app.use(problemErrorHandler);
+  return app;
+}
