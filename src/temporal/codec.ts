@@ -39,12 +39,13 @@ export class PayloadCodecError extends Error {
 export class AesGcmPayloadCodec implements PayloadCodec {
   constructor(private readonly keyring: Keyring) {}
 
+  // The work is synchronous; the executor turns a thrown error into a rejection.
   encode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(payloads.map((payload) => this.encryptOne(payload)));
+    return new Promise((resolve) => resolve(payloads.map((payload) => this.encryptOne(payload))));
   }
 
   decode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(payloads.map((payload) => this.decryptOne(payload)));
+    return new Promise((resolve) => resolve(payloads.map((payload) => this.decryptOne(payload))));
   }
 
   private encryptOne(payload: Payload): Payload {
