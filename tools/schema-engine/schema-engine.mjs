@@ -30,7 +30,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import { ColumnTypeEnum, bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import {
   buildShadowConfig,
   databaseOf,
@@ -49,6 +49,8 @@ const wasmPackage = JSON.parse(
 const ENGINE_HASH = wasmPackage.version.split('.').pop() ?? wasmPackage.version;
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
+/** @type {string | undefined} */
+let lastPanic;
 
 /**
  * @typedef {{ url?: string, shadowDatabaseUrl?: string }} DatasourceArg
@@ -87,14 +89,31 @@ function log(level, message, extra = {}) {
 }
 
 /**
- * pg reports `"char"` (oid 18) columns, which adapter-pg cannot map; their text value is fine.
+ * adapter-pg rejects Postgres' internal `"char"` type (oid 18), which the engine's own catalog
+ * queries return (e.g. `pg_constraint.contype`). Its text value is fine: let the adapter treat
+ * the column as text, then report it as the Character column type the engine expects.
  * @param {any} adapter a PgQueryable (adapter or transaction)
  */
 function patchCharColumns(adapter) {
+  /** @type {WeakMap<object, number[]>} */
+  const charColumns = new WeakMap();
   const performIO = adapter.performIO.bind(adapter);
-  adapter.performIO = async (/** @type {unknown} */ query) => {
+  adapter.performIO = async (/** @type {object} */ query) => {
     const result = await performIO(query);
-    for (const field of result.fields) if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
+    /** @type {number[]} */
+    const indices = [];
+    result.fields.forEach((/** @type {{ dataTypeID: number }} */ field, /** @type {number} */ i) => {
+      if (field.dataTypeID !== PG_CHAR_OID) return;
+      field.dataTypeID = PG_TEXT_OID;
+      indices.push(i);
+    });
+    if (indices.length > 0) charColumns.set(query, indices);
+    return result;
+  };
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = async (/** @type {object} */ query) => {
+    const result = await queryRaw(query);
+    for (const i of charColumns.get(query) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
     return result;
   };
 }
@@ -245,14 +264,12 @@ export class GuardedPgFactory {
 export function toRpcError(error) {
   /** @type {any} */
   const e = error;
-  const message = redact(String(e?.message ?? e));
+  const isPanic = e instanceof WebAssembly.RuntimeError;
+  const message = redact(isPanic && lastPanic ? lastPanic : String(e?.message ?? e));
+  lastPanic = undefined;
   const code = typeof e?.code === 'string' ? e.code : typeof e?.error_code === 'string' ? e.error_code : undefined;
-  const isPanic = e?.name === 'RuntimeError' || /panicked|unreachable/i.test(message);
-  return {
-    code: 4466,
-    message: 'An error happened. Check the data field for details.',
-    data: { is_panic: isPanic, message, ...(code ? { error_code: code } : {}), meta: e?.meta ?? {} },
-  };
+  const data = { is_panic: isPanic, message, error: { message }, ...(code ? { error_code: code } : {}), meta: e?.meta ?? {} };
+  return { code: 4466, message: 'An error happened. Check the data field for details.', data };
 }
 
 /** @param {EngineArgs} args */
@@ -319,6 +336,12 @@ async function adminQuery(url, sql) {
  * @returns {Promise<typeof import('@prisma/schema-engine-wasm')>}
  */
 async function loadWasmEngine() {
+  // The engine reports Rust panics through this global before trapping.
+  /** @type {any} */ (globalThis).PRISMA_WASM_PANIC_REGISTRY = {
+    set_message: (/** @type {string} */ message) => {
+      lastPanic = message;
+    },
+  };
   const dir = path.dirname(require.resolve('@prisma/schema-engine-wasm'));
   /** @type {any} */
   const bindings = await import(pathToFileURL(path.join(dir, 'schema_engine_bg.js')).href);
@@ -332,8 +355,12 @@ async function loadWasmEngine() {
 /** @param {EngineArgs} args */
 async function runRpc(args) {
   const { SchemaEngine } = await loadWasmEngine();
+  // Some commands (migrate diff) start the engine without a schema; the WASM engine still needs
+  // one to pick its connector, and it can only ever talk to PostgreSQL through this adapter.
   const datamodels = /** @type {[string, string][]} */ (
-    args.datamodels.map((file) => [file, fs.readFileSync(file, 'utf8')])
+    args.datamodels.length > 0
+      ? args.datamodels.map((file) => [file, fs.readFileSync(file, 'utf8')])
+      : [['schema.prisma', 'datasource db {\n  provider = "postgresql"\n}\n']]
   );
   const factory = bindMigrationAwareSqlAdapterFactory(new GuardedPgFactory(args.datasource));
   const onLog = (/** @type {string} */ line) => {
@@ -399,6 +426,17 @@ async function runRpc(args) {
     }
   };
 
+  /** @type {number | string | undefined} */
+  let inFlight;
+  // A Rust panic inside an async callback traps outside any promise chain: answer the request
+  // that was running with the panic message, then exit like the native engine does (101).
+  process.on('uncaughtException', (error) => {
+    const rpcError = toRpcError(error);
+    rpcError.data.is_panic = true;
+    log('ERROR', rpcError.data.message);
+    if (inFlight !== undefined) process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: inFlight, error: rpcError })}\n`);
+    process.exit(101);
+  });
   let queue = Promise.resolve();
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   lines.on('line', (line) => {
@@ -419,6 +457,7 @@ async function runRpc(args) {
     const { id, method, params } = msg;
     // The engine is single-threaded; keep calls in order like the native engine does.
     queue = queue.then(async () => {
+      inFlight = id;
       /** @type {RpcMessage} */
       let response;
       try {
