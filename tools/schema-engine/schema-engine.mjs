@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // @ts-check
+/* global WebAssembly */
 /**
  * Offline stand-in for Prisma's native `schema-engine` binary (PRISMA_SCHEMA_ENGINE_BINARY).
  *
@@ -51,6 +52,8 @@ const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
 /** @type {string | undefined} */
 let lastPanic;
+/** @type {{ consumeError(id: number): { error: unknown } | undefined } | undefined} */
+let errorRegistry;
 
 /**
  * @typedef {{ url?: string, shadowDatabaseUrl?: string }} DatasourceArg
@@ -212,6 +215,7 @@ export class GuardedPgFactory {
         throw new Error(`Refusing to use the shadow database: it is the main database "${mainName}" (${describeTarget(shadowUrl)}).`);
       }
       await wipeDatabase(pool);
+      log('INFO', `shadow database "${actual}" (reused, wiped); main database "${mainName}"`);
     } catch (error) {
       await pool.end();
       throw error;
@@ -242,6 +246,7 @@ export class GuardedPgFactory {
       if (actual !== name || isSameDatabaseName(actual, mainName)) {
         throw new Error(`Refusing to use the shadow database: connected to "${actual}", expected "${name}".`);
       }
+      log('INFO', `shadow database "${actual}" (temporary); main database "${mainName}"`);
     } catch (error) {
       await pool.end();
       await dropDatabase();
@@ -260,12 +265,17 @@ export class GuardedPgFactory {
  * Turns a WASM engine rejection into the JSON-RPC error shape the CLI reads (`data.message`,
  * `data.error_code`, `data.is_panic`).
  * @param {unknown} error
+ * @param {{ consumeError(id: number): { error: unknown } | undefined } | undefined} [registry]
  */
-export function toRpcError(error) {
+export function toRpcError(error, registry = errorRegistry) {
   /** @type {any} */
   const e = error;
   const isPanic = e instanceof WebAssembly.RuntimeError;
-  const message = redact(isPanic && lastPanic ? lastPanic : String(e?.message ?? e));
+  let message = redact(isPanic && lastPanic ? lastPanic : String(e?.message ?? e));
+  // JS errors thrown inside the adapter reach us only as "External error id#N".
+  const external = /External error id#(\d+)/.exec(message);
+  const original = external && registry?.consumeError(Number(external[1]))?.error;
+  if (original) message = `${redact(String(/** @type {any} */ (original)?.message ?? original))}\n${message}`;
   lastPanic = undefined;
   const code = typeof e?.code === 'string' ? e.code : typeof e?.error_code === 'string' ? e.error_code : undefined;
   const data = { is_panic: isPanic, message, error: { message }, ...(code ? { error_code: code } : {}), meta: e?.meta ?? {} };
@@ -363,6 +373,7 @@ async function runRpc(args) {
       : [['schema.prisma', 'datasource db {\n  provider = "postgresql"\n}\n']]
   );
   const factory = bindMigrationAwareSqlAdapterFactory(new GuardedPgFactory(args.datasource));
+  errorRegistry = factory.errorRegistry;
   const onLog = (/** @type {string} */ line) => {
     process.stderr.write(`${redact(String(line))}\n`);
   };
