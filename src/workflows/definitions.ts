@@ -1,0 +1,170 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaseView, ProtocolSettings } from './model';
+import type { FormData, TaskType } from './forms';
+
+/**
+ * The contract between the API and the case workflow: message names, task queue, workflow-ID
+ * builder and the error vocabulary. The API imports this module (and the types it re-exports),
+ * never workflow implementation code.
+ */
+
+export const CASE_WORKFLOW_TYPE = 'pisCaseWorkflow';
+export const DEFAULT_TASK_QUEUE = 'pis-cases';
+
+export function caseWorkflowId(caseId: string): string {
+  return `pis-case-${caseId}`;
+}
+
+export const ROLES = ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Actor {
+  userId: string;
+  role: Role;
+  /** Only for social workers: the Comune (ISTAT code) they work for. */
+  comuneCode?: string;
+}
+
+export const TARGET_CATEGORIES = [
+  'adult_marginalisation',
+  'frail_elderly',
+  'homeless',
+  'msna',
+  'violence_women',
+  'minors',
+  'other',
+] as const;
+export type TargetCategory = (typeof TARGET_CATEGORIES)[number];
+
+export const REPORTING_FORCES = [
+  'carabinieri',
+  'polizia_di_stato',
+  'polizia_locale',
+  'guardia_di_finanza',
+  'polizia_penitenziaria',
+  'other',
+] as const;
+export type ReportingForce = (typeof REPORTING_FORCES)[number];
+/** Reporters the service acts on; anything else is out of scope unless overridden. */
+export const LAW_ENFORCEMENT_FORCES: readonly ReportingForce[] = REPORTING_FORCES.filter((f) => f !== 'other');
+
+/** Minimal, non-identifying input of a case: personal data stays in PostgreSQL. */
+export interface CaseWorkflowInput {
+  caseId: string;
+  reference: string;
+  ambitoId: string;
+  eventComuneCode: string;
+  residenceComuneCode?: string;
+  reportingForce: ReportingForce;
+  categories: TargetCategory[];
+  minorsInvolved: boolean;
+  reportedAt: string;
+  createdBy: Actor;
+  protocol: ProtocolSettings;
+}
+
+export const STEPS = [
+  'intake',
+  'scope_review',
+  'take_charge',
+  'risk_check',
+  'intervention',
+  'anti_violence',
+  'minor_protection',
+  'handover',
+  'closure',
+] as const;
+export type Step = (typeof STEPS)[number];
+
+export const CASE_STATUSES = ['intake', 'scope_review', 'open', 'awaiting_handover', 'handover', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const OUTCOME_CODES = [
+  'taken_on_by_comune',
+  'handed_over_external',
+  'resolved',
+  'redirected',
+  'cancelled',
+] as const;
+export type OutcomeCode = (typeof OUTCOME_CODES)[number];
+
+/** One error vocabulary for workflow and API (ApplicationFailure.type ⇒ HTTP status). */
+export const CaseErrorType = {
+  TaskNotFound: 'TASK_NOT_FOUND',
+  TaskNotOpen: 'TASK_NOT_OPEN',
+  AlreadyClaimed: 'ALREADY_CLAIMED',
+  NotAssignee: 'NOT_ASSIGNEE',
+  WrongRole: 'WRONG_ROLE',
+  InvalidForm: 'INVALID_FORM',
+  InvalidRequest: 'INVALID_REQUEST',
+  CaseClosed: 'CASE_CLOSED',
+} as const;
+export type CaseErrorType = (typeof CaseErrorType)[keyof typeof CaseErrorType];
+
+export const ERROR_HTTP_STATUS: Record<CaseErrorType, number> = {
+  TASK_NOT_FOUND: 404,
+  TASK_NOT_OPEN: 409,
+  ALREADY_CLAIMED: 409,
+  NOT_ASSIGNEE: 409,
+  WRONG_ROLE: 403,
+  INVALID_FORM: 422,
+  INVALID_REQUEST: 400,
+  CASE_CLOSED: 409,
+};
+
+// ------------------------------------------------------------------------------------ messages
+
+export interface ClaimTaskRequest {
+  taskId: string;
+  actor: Actor;
+}
+export interface CompleteTaskRequest {
+  taskId: string;
+  actor: Actor;
+  form: FormData;
+  /** The time the operator submitted the form (API clock); defaults to the workflow time. */
+  submittedAt?: string;
+}
+export interface ReassignTaskRequest {
+  taskId: string;
+  actor: Actor;
+  assigneeId: string;
+  reason: string;
+}
+export interface OverrideScopeRequest {
+  actor: Actor;
+  reason: string;
+}
+export interface CancelCaseRequest {
+  actor: Actor;
+  reason: string;
+}
+export interface MoveHandoverRequest {
+  actor: Actor;
+  at: string;
+  reason: string;
+}
+export interface EscalateCaseRequest {
+  actor: Actor;
+  reason: string;
+}
+export interface NoteAddedSignal {
+  noteId: string;
+  actor: Actor;
+  at: string;
+}
+
+export const claimTaskUpdate = defineUpdate<CaseView, [ClaimTaskRequest]>('claimTask');
+export const completeTaskUpdate = defineUpdate<CaseView, [CompleteTaskRequest]>('completeTask');
+export const reassignTaskUpdate = defineUpdate<CaseView, [ReassignTaskRequest]>('reassignTask');
+export const overrideScopeUpdate = defineUpdate<CaseView, [OverrideScopeRequest]>('overrideScope');
+export const cancelCaseUpdate = defineUpdate<CaseView, [CancelCaseRequest]>('cancelCase');
+export const moveHandoverUpdate = defineUpdate<CaseView, [MoveHandoverRequest]>('moveHandover');
+export const escalateCaseUpdate = defineUpdate<CaseView, [EscalateCaseRequest]>('escalateCase');
+export const noteAddedSignal = defineSignal<[NoteAddedSignal]>('noteAdded');
+export const getCaseQuery = defineQuery<CaseView>('getCase');
+
+export type { CaseView, ProtocolSettings, TaskType, FormData };

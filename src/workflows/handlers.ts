@@ -1,0 +1,265 @@
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import {
+  type Actor,
+  type CancelCaseRequest,
+  type ClaimTaskRequest,
+  type CompleteTaskRequest,
+  type EscalateCaseRequest,
+  type MoveHandoverRequest,
+  type OverrideScopeRequest,
+  type ReassignTaskRequest,
+  CaseErrorType,
+  cancelCaseUpdate,
+  claimTaskUpdate,
+  completeTaskUpdate,
+  escalateCaseUpdate,
+  getCaseQuery,
+  moveHandoverUpdate,
+  noteAddedSignal,
+  overrideScopeUpdate,
+  reassignTaskUpdate,
+} from './definitions';
+import { validateTaskForm } from './forms';
+import type { CaseState, CaseView, HumanTask } from './model';
+import { extractOutcome } from './outcomes';
+import { decide, ensureTask, findTask, isTaskActive, nowIso, toView, touch } from './state';
+
+/**
+ * Message handlers of the case workflow. Validators reject synchronously with a typed
+ * ApplicationFailure (the API maps its type to an HTTP status); handlers re-check, mutate the
+ * state synchronously (so concurrent calls are serialised) and answer once the read model has
+ * caught up with the change.
+ */
+
+function reject(type: CaseErrorType, message: string, details?: unknown): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? [] : [details] });
+}
+
+function requireOpenCase(s: CaseState): void {
+  if (s.closure) reject(CaseErrorType.CaseClosed, 'Il caso è chiuso');
+}
+
+function requireRole(actor: Actor, ...roles: Actor['role'][]): void {
+  if (!roles.includes(actor.role)) reject(CaseErrorType.WrongRole, `Azione riservata al ruolo: ${roles.join(', ')}`);
+}
+
+function requireReason(reason: unknown): void {
+  if (typeof reason !== 'string' || reason.trim().length < 3) {
+    reject(CaseErrorType.InvalidRequest, 'Indicare una motivazione (almeno 3 caratteri)');
+  }
+}
+
+function taskFor(s: CaseState, taskId: unknown): HumanTask {
+  requireOpenCase(s);
+  const task = typeof taskId === 'string' ? findTask(s, taskId) : undefined;
+  if (!task) reject(CaseErrorType.TaskNotFound, 'Attività non trovata');
+  if (!isTaskActive(task)) reject(CaseErrorType.TaskNotOpen, 'Attività non più aperta');
+  return task;
+}
+
+function checkCandidate(task: HumanTask, actor: Actor): void {
+  if (actor.role !== task.candidateRole) {
+    reject(CaseErrorType.WrongRole, `Attività riservata al ruolo ${task.candidateRole}`);
+  }
+  if (task.comuneCode !== undefined && actor.role === 'social_worker' && actor.comuneCode !== task.comuneCode) {
+    reject(CaseErrorType.WrongRole, 'Attività di un altro Comune');
+  }
+}
+
+function checkClaim(s: CaseState, taskId: string, actor: Actor): HumanTask {
+  const task = taskFor(s, taskId);
+  checkCandidate(task, actor);
+  if (task.status === 'claimed' && task.assigneeId !== actor.userId) {
+    reject(CaseErrorType.AlreadyClaimed, 'Attività già presa in carico da un altro operatore');
+  }
+  return task;
+}
+
+function checkComplete(s: CaseState, taskId: string, actor: Actor, form: unknown): HumanTask {
+  const task = taskFor(s, taskId);
+  checkCandidate(task, actor);
+  if (task.status === 'claimed' && task.assigneeId !== actor.userId) {
+    reject(CaseErrorType.NotAssignee, 'Attività assegnata a un altro operatore');
+  }
+  const result = validateTaskForm(task.type, form);
+  if (!result.ok) reject(CaseErrorType.InvalidForm, 'Modulo non valido', result.issues);
+  return task;
+}
+
+function claim(s: CaseState, task: HumanTask, actor: Actor): void {
+  if (task.status === 'claimed') return;
+  const at = nowIso();
+  task.status = 'claimed';
+  task.assigneeId = actor.userId;
+  task.claimedAt = at;
+  task.history.push({ at, actorId: actor.userId, action: 'claimed' });
+  decide(s, actor, 'task_claimed', { taskId: task.id, type: task.type });
+}
+
+/** Waits (bounded) until the persistence loop has written the state up to now. */
+async function answer(s: CaseState): Promise<CaseView> {
+  const revision = s.revision;
+  await condition(() => s.persisted.revision >= revision || s.closure !== undefined, '20 seconds');
+  return toView(s);
+}
+
+export function registerHandlers(s: CaseState): void {
+  setHandler(getCaseQuery, () => toView(s));
+
+  setHandler(
+    claimTaskUpdate,
+    async ({ taskId, actor }) => {
+      claim(s, checkClaim(s, taskId, actor), actor);
+      return answer(s);
+    },
+    { validator: ({ taskId, actor }: ClaimTaskRequest) => void checkClaim(s, taskId, actor) },
+  );
+
+  setHandler(
+    completeTaskUpdate,
+    async ({ taskId, actor, form, submittedAt }) => {
+      const task = checkComplete(s, taskId, actor, form);
+      const parsed = validateTaskForm(task.type, form);
+      if (!parsed.ok) reject(CaseErrorType.InvalidForm, 'Modulo non valido', parsed.issues);
+      claim(s, task, actor);
+      const at = nowIso();
+      task.status = 'completed';
+      task.completedAt = at;
+      task.completedById = actor.userId;
+      task.outcome = extractOutcome(task.type, parsed.data, s.input.minorsInvolved);
+      task.history.push({ at, actorId: actor.userId, action: 'completed' });
+      s.pendingSubmissions.push({
+        taskId: task.id,
+        type: task.type,
+        form: parsed.data,
+        submittedById: actor.userId,
+        submittedAt: submittedAt ?? at,
+      });
+      decide(s, actor, 'task_completed', { taskId: task.id, type: task.type, outcome: task.outcome });
+      return answer(s);
+    },
+    { validator: ({ taskId, actor, form }: CompleteTaskRequest) => void checkComplete(s, taskId, actor, form) },
+  );
+
+  const checkReassign = (taskId: string, actor: Actor, assigneeId: unknown, reason: unknown) => {
+    requireRole(actor, 'coordinator');
+    const task = taskFor(s, taskId);
+    if (typeof assigneeId !== 'string' || assigneeId.trim() === '') {
+      reject(CaseErrorType.InvalidRequest, "Indicare l'operatore a cui assegnare l'attività");
+    }
+    requireReason(reason);
+    return task;
+  };
+  setHandler(
+    reassignTaskUpdate,
+    async ({ taskId, actor, assigneeId, reason }) => {
+      const task = checkReassign(taskId, actor, assigneeId, reason);
+      const at = nowIso();
+      const from = task.assigneeId ?? null;
+      task.assigneeId = assigneeId;
+      task.status = 'claimed';
+      task.claimedAt = at;
+      task.history.push({ at, actorId: actor.userId, action: 'reassigned', to: assigneeId });
+      if (task.candidateRole === 'emergency_operator' && s.ownerId !== undefined) s.ownerId = assigneeId;
+      decide(s, actor, 'task_reassigned', { taskId: task.id, from, to: assigneeId, reason });
+      return answer(s);
+    },
+    { validator: ({ taskId, actor, assigneeId, reason }: ReassignTaskRequest) => void checkReassign(taskId, actor, assigneeId, reason) },
+  );
+
+  const checkOverride = (actor: Actor, reason: unknown): HumanTask => {
+    requireOpenCase(s);
+    requireRole(actor, 'coordinator');
+    requireReason(reason);
+    const review = s.tasks.find((t) => t.key === 'scope_review' && isTaskActive(t));
+    if (!review) reject(CaseErrorType.TaskNotOpen, 'Nessuna verifica di competenza in corso');
+    return review;
+  };
+  setHandler(
+    overrideScopeUpdate,
+    async ({ actor, reason }) => {
+      const review = checkOverride(actor, reason);
+      const at = nowIso();
+      review.status = 'completed';
+      review.assigneeId = actor.userId;
+      review.completedAt = at;
+      review.completedById = actor.userId;
+      review.outcome = { decision: 'override', reason };
+      review.history.push({ at, actorId: actor.userId, action: 'completed' });
+      decide(s, actor, 'scope_overridden', { reason });
+      return answer(s);
+    },
+    { validator: ({ actor, reason }: OverrideScopeRequest) => void checkOverride(actor, reason) },
+  );
+
+  const checkCancel = (actor: Actor, reason: unknown) => {
+    requireOpenCase(s);
+    requireRole(actor, 'coordinator');
+    requireReason(reason);
+    if (s.cancelRequest) reject(CaseErrorType.CaseClosed, 'Annullamento già in corso');
+  };
+  setHandler(
+    cancelCaseUpdate,
+    async ({ actor, reason }) => {
+      checkCancel(actor, reason);
+      s.cancelRequest = { actorId: actor.userId, actorRole: actor.role, reason };
+      touch(s);
+      await condition(() => s.closure !== undefined);
+      return answer(s);
+    },
+    { validator: ({ actor, reason }: CancelCaseRequest) => checkCancel(actor, reason) },
+  );
+
+  const checkMove = (actor: Actor, at: unknown, reason: unknown) => {
+    requireOpenCase(s);
+    requireRole(actor, 'coordinator');
+    requireReason(reason);
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) {
+      reject(CaseErrorType.InvalidRequest, 'Data e ora non valide (ISO 8601)');
+    }
+    if (!s.handover || s.handover.external || s.status !== 'awaiting_handover') {
+      reject(CaseErrorType.TaskNotOpen, 'Il passaggio di consegne non è in attesa');
+    }
+  };
+  setHandler(
+    moveHandoverUpdate,
+    async ({ actor, at, reason }) => {
+      checkMove(actor, at, reason);
+      const handover = s.handover;
+      if (handover) {
+        const previous = handover.openingAt;
+        handover.openingAt = new Date(Date.parse(at)).toISOString();
+        handover.movedById = actor.userId;
+        handover.moveReason = reason;
+        decide(s, actor, 'handover_moved', { from: previous, to: handover.openingAt, reason });
+      }
+      return answer(s);
+    },
+    { validator: ({ actor, at, reason }: MoveHandoverRequest) => checkMove(actor, at, reason) },
+  );
+
+  const checkEscalate = (actor: Actor, reason: unknown) => {
+    requireOpenCase(s);
+    requireRole(actor, 'coordinator', 'emergency_operator', 'intake_operator');
+    requireReason(reason);
+  };
+  setHandler(
+    escalateCaseUpdate,
+    async ({ actor, reason }) => {
+      checkEscalate(actor, reason);
+      const key = `escalation#manual-${s.decisions.length + 1}`;
+      ensureTask(s, key, 'escalation', {
+        reason: 'manual',
+        dueMinutes: s.input.protocol.escalationTaskDueMinutes,
+      });
+      decide(s, actor, 'case_escalated', { reason });
+      return answer(s);
+    },
+    { validator: ({ actor, reason }: EscalateCaseRequest) => checkEscalate(actor, reason) },
+  );
+
+  setHandler(noteAddedSignal, ({ noteId, actor, at }) => {
+    if (typeof noteId !== 'string') return;
+    decide(s, actor, 'note_added', { noteId, at });
+  });
+}

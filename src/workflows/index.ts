@@ -1,0 +1,1 @@
+export { pisCaseWorkflow } from './case-workflow';

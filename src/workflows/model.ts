@@ -1,0 +1,189 @@
+import type { CaseStatus, CaseWorkflowInput, OutcomeCode, RiskLevel, Role, Step } from './definitions';
+import type { TaskType } from './forms';
+
+/**
+ * Plain-JSON state of a case workflow. It survives continue-as-new as is, so: no Map/Set/Date/
+ * class instances, only absolute ISO timestamps (every timer is recomputed from them).
+ */
+
+/** Protocol timings in minutes. Configuration, not constants: per Ambito in the database. */
+export interface ProtocolSettings {
+  scopeReviewMinutes: number;
+  takeChargeSlaMinutes: number;
+  riskCheckDueMinutes: number;
+  interventionDueMinutes: number;
+  welfareRecheckMinutes: number;
+  welfareRecheckDueMinutes: number;
+  maxWelfareRechecks: number;
+  avConsentDueMinutes: number;
+  cavContactDueMinutes: number;
+  protectedPlacementDueMinutes: number;
+  codiceRossoHearingDays: number;
+  msnaPlacementDueMinutes: number;
+  msnaNoticesDueMinutes: number;
+  msnaIdentificationDays: number;
+  msnaFirstReceptionMaxDays: number;
+  art403ReportDueMinutes: number;
+  art403ReminderMinutes: number;
+  handoverAckMinutes: number;
+  handoverEscalationMinutes: number;
+  externalHandoverDueMinutes: number;
+  escalationTaskDueMinutes: number;
+  /** Continue-as-new once the history has this many events (Temporal's own suggestion also counts). */
+  continueAsNewAfterEvents: number;
+}
+
+export const DEFAULT_PROTOCOL_SETTINGS: ProtocolSettings = {
+  scopeReviewMinutes: 30,
+  takeChargeSlaMinutes: 15,
+  riskCheckDueMinutes: 60,
+  interventionDueMinutes: 240,
+  welfareRecheckMinutes: 120,
+  welfareRecheckDueMinutes: 60,
+  maxWelfareRechecks: 12,
+  avConsentDueMinutes: 60,
+  cavContactDueMinutes: 120,
+  protectedPlacementDueMinutes: 240,
+  codiceRossoHearingDays: 3,
+  msnaPlacementDueMinutes: 180,
+  msnaNoticesDueMinutes: 1440,
+  msnaIdentificationDays: 10,
+  msnaFirstReceptionMaxDays: 30,
+  art403ReportDueMinutes: 1440,
+  art403ReminderMinutes: 1080,
+  handoverAckMinutes: 120,
+  handoverEscalationMinutes: 120,
+  externalHandoverDueMinutes: 240,
+  escalationTaskDueMinutes: 30,
+  continueAsNewAfterEvents: 8000,
+};
+
+export type TaskStatus = 'open' | 'claimed' | 'completed' | 'cancelled';
+
+/**
+ * When a task is late: `unclaimed` watches the claim, `not_completed` the completion. Times are
+ * minutes after the task was created. A reminder notifies `remindRole` (default: the candidate
+ * role); the escalation opens an escalation task for the coordinator.
+ */
+export interface EscalationRule {
+  trigger: 'unclaimed' | 'not_completed' | 'none';
+  remindAfterMinutes?: number;
+  remindRole?: Role;
+  escalateAfterMinutes?: number;
+}
+
+export interface HumanTask {
+  id: string;
+  /** Stable key inside the case (e.g. `risk_check`, `welfare_recheck#2`): makes creation idempotent. */
+  key: string;
+  type: TaskType;
+  candidateRole: Role;
+  comuneCode?: string;
+  assigneeId?: string;
+  status: TaskStatus;
+  createdAt: string;
+  claimedAt?: string;
+  dueAt?: string;
+  completedAt?: string;
+  completedById?: string;
+  escalation: EscalationRule;
+  remindedAt?: string;
+  escalatedAt?: string;
+  /** For escalation tasks: the task (or reason) that caused it. */
+  subjectTaskId?: string;
+  reason?: string;
+  /** Non-identifying decision extracted from the form (e.g. `{ consent: true }`). */
+  outcome?: Record<string, string | number | boolean | null>;
+  history: Array<{ at: string; actorId: string; action: 'claimed' | 'completed' | 'reassigned' | 'cancelled'; to?: string }>;
+}
+
+export interface Decision {
+  seq: number;
+  at: string;
+  actorId: string;
+  actorRole: Role | 'system';
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+export interface Reminder {
+  id: string;
+  kind: 'codice_rosso_hearing' | 'msna_identification' | 'msna_first_reception_max' | 'art403_report';
+  dueAt: string;
+  firedAt?: string;
+  handedTo: 'territorial_service' | 'coordinator' | 'external';
+}
+
+export interface RiskAssessment {
+  level: RiskLevel;
+  violence: boolean;
+  minors: boolean;
+  health: boolean;
+  unaccompaniedMinor: boolean;
+  art403: boolean;
+  emergencyServicesActivated: boolean;
+}
+
+export interface PendingSubmission {
+  taskId: string;
+  type: TaskType;
+  form: unknown;
+  submittedById: string;
+  submittedAt: string;
+}
+
+export interface PendingNotification {
+  id: string;
+  kind: string;
+  recipientRole: Role;
+  comuneCode?: string;
+  taskId?: string;
+}
+
+export interface CaseState {
+  input: CaseWorkflowInput;
+  revision: number;
+  status: CaseStatus;
+  step: Step;
+  activeSteps: Step[];
+  stepHistory: Array<{ step: Step; startedAt: string; endedAt?: string }>;
+  scope?: { inScope: boolean; reasons: string[]; overriddenBy?: string; overrideReason?: string };
+  ownerId?: string;
+  risk?: RiskAssessment;
+  tasks: HumanTask[];
+  taskSeq: number;
+  handover?: {
+    comuneCode: string;
+    external: boolean;
+    openingAt: string;
+    movedById?: string;
+    moveReason?: string;
+  };
+  reminders: Reminder[];
+  decisions: Decision[];
+  pendingSubmissions: PendingSubmission[];
+  pendingNotifications: PendingNotification[];
+  /** Revisions and decision sequence already written to the read model. */
+  persisted: { revision: number; decisionSeq: number };
+  done: Record<string, true>;
+  welfareRechecks: number;
+  lastProgressAt: string;
+  overdueSince?: string;
+  cancelRequest?: { actorId: string; actorRole: Role; reason: string };
+  closure?: { outcome: OutcomeCode; reason: string; at: string; byId: string };
+}
+
+/** What the query returns and updates answer with. */
+export type CaseView = Omit<CaseState, 'pendingSubmissions' | 'pendingNotifications' | 'persisted' | 'done'>;
+
+export interface ScopeAssessment {
+  inScope: boolean;
+  reasons: Array<'offices_open' | 'not_law_enforcement'>;
+}
+
+export interface HandoverTarget {
+  comuneCode: string;
+  external: boolean;
+  openingAt: string;
+}
+
