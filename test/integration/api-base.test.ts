@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { Express } from 'express';
@@ -13,6 +13,7 @@ import { createLogger } from '../../src/api/logger';
 import { ProblemError } from '../../src/api/problem';
 import { loadConfig } from '../../src/config';
 import { AesGcmPayloadCodec } from '../../src/temporal/codec';
+import { createDataConverter } from '../../src/temporal/data-converter';
 import { parseKeyring } from '../../src/temporal/keyring';
 
 const UI_ORIGIN = 'http://localhost:8233';
@@ -299,6 +300,38 @@ describe('codec endpoint', () => {
     const [first, second] = body(res).payloads as Array<Record<string, unknown>>;
     expect(defaultPayloadConverter.fromPayload(fromJson(first!))).toBe('from worker');
     expect(second).toEqual(plain);
+  });
+
+  it('decodes a payload that a client with our data converter stored in Temporal history', async () => {
+    const address = process.env.TEST_TEMPORAL_ADDRESS;
+    if (!address) return; // needs the shared dev server
+    const namespace = process.env.TEST_TEMPORAL_NAMESPACE ?? 'default';
+    const connection = await Connection.connect({ address });
+    try {
+      const client = new Client({ connection, namespace, dataConverter: createDataConverter(keyring) });
+      const workflowId = `codec-endpoint-${randomBytes(6).toString('hex')}`;
+      // No worker needed: the input is written to history when the workflow starts.
+      const handle = await client.workflow.start('noSuchWorkflow', {
+        taskQueue: `codec-endpoint-${workflowId}`,
+        workflowId,
+        args: [{ person: 'Mario Rossi' }],
+      });
+      try {
+        const history = await connection.workflowService.getWorkflowExecutionHistory({ namespace, execution: { workflowId } });
+        const stored = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+        expect(stored).toBeDefined();
+        expect(Buffer.from(stored!.metadata!.encoding!).toString()).toBe('binary/encrypted');
+        expect(Buffer.from(stored!.data!).toString('latin1')).not.toContain('Mario');
+
+        const res = await request(codecApp()).post('/codec/decode').set('X-Namespace', namespace).send({ payloads: [toJson(stored!)] });
+        expect(res.status).toBe(200);
+        expect(defaultPayloadConverter.fromPayload(fromJson(body(res).payloads![0]!))).toEqual({ person: 'Mario Rossi' });
+      } finally {
+        await handle.terminate('test done');
+      }
+    } finally {
+      await connection.close();
+    }
   });
 
   it('a tampered payload ⇒ 422 problem naming the key id', async () => {
