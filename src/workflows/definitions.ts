@@ -26,13 +26,12 @@ export interface Actor {
 }
 
 export const TARGET_CATEGORIES = [
-  'adult_marginalisation',
-  'frail_elderly',
+  'adults_families_marginality',
+  'frail_without_caregiver',
   'homeless',
   'msna',
-  'violence_women',
-  'minors',
-  'other',
+  'minors_at_risk',
+  'women_violence',
 ] as const;
 export type TargetCategory = (typeof TARGET_CATEGORIES)[number];
 

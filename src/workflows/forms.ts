@@ -13,10 +13,9 @@ const requiredText = (max: number) => z.string().trim().min(1, 'campo obbligator
 
 export const RESOURCE_TYPES = [
   'emergency_bed',
-  'night_shelter',
   'women_shelter',
-  'msna_first_reception',
-  'meal',
+  'minor_first_reception',
+  'meal_service',
   'transport',
   'cav_on_call',
   'health_service',

@@ -1,0 +1,218 @@
+import { isOfficeOpen, nextOpening, type OfficeCalendar } from '../calendar';
+import type { PrismaClient } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
+import { LAW_ENFORCEMENT_FORCES } from '../workflows/definitions';
+import type { TaskForm } from '../workflows/forms';
+import type { HandoverTarget, PendingSubmission, ScopeAssessment } from '../workflows/model';
+import type { Notifier } from './notifier';
+import type {
+  AssessScopeInput,
+  CaseActivities,
+  ComputeHandoverInput,
+  PersistCaseInput,
+  PrepareHandoverInput,
+} from './types';
+
+export interface ActivityDeps {
+  prisma: PrismaClient;
+  notifier: Notifier;
+}
+
+export const PROTECTED_ADDRESS_PLACEHOLDER = '[indirizzo protetto]';
+
+/** Activities of the case workflow. Every one is idempotent: safe to retry at any point. */
+export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivities {
+  async function calendarOf(comuneCode: string): Promise<OfficeCalendar | undefined> {
+    const comune = await prisma.comune.findUnique({ where: { code: comuneCode } });
+    return comune ? (comune.calendar as unknown as OfficeCalendar) : undefined;
+  }
+
+  return {
+    async assessScope(input: AssessScopeInput): Promise<ScopeAssessment> {
+      const reasons: ScopeAssessment['reasons'] = [];
+      if (!LAW_ENFORCEMENT_FORCES.includes(input.reportingForce)) reasons.push('not_law_enforcement');
+      const calendar = await calendarOf(input.eventComuneCode);
+      if (calendar && isOfficeOpen(calendar, input.reportedAt)) reasons.push('offices_open');
+      return { inScope: reasons.length === 0, reasons };
+    },
+
+    async computeHandover(input: ComputeHandoverInput): Promise<HandoverTarget> {
+      const residence = input.residenceComuneCode
+        ? await prisma.comune.findUnique({ where: { code: input.residenceComuneCode } })
+        : null;
+      const inAmbito = residence?.ambitoId === input.ambitoId;
+      const external = input.residenceComuneCode !== undefined && !inAmbito;
+      const comuneCode = inAmbito && residence ? residence.code : external ? (input.residenceComuneCode as string) : input.eventComuneCode;
+      // External Comuni have no calendar here: the coordinator sends the handover at the next
+      // opening of the Comune of the event.
+      const calendar = await calendarOf(inAmbito ? comuneCode : input.eventComuneCode);
+      if (!calendar) throw new Error(`no office calendar for Comune ${input.eventComuneCode}`);
+      const openingAt = new Date(nextOpening(calendar, input.notBefore)).toISOString();
+      return { comuneCode, external, openingAt };
+    },
+
+    async prepareHandoverSummary({ caseId, target }: PrepareHandoverInput): Promise<void> {
+      const c = await prisma.case.findUniqueOrThrow({
+        where: { id: caseId },
+        include: { people: true, submissions: true, reminders: true, activations: true, report: true },
+      });
+      const summary = {
+        reference: c.reference,
+        categories: c.categories,
+        riskLevel: c.riskLevel,
+        flags: c.flags,
+        reportedAt: c.reportedAt.toISOString(),
+        eventComuneCode: c.eventComuneCode,
+        residenceComuneCode: c.residenceComuneCode,
+        people: c.people.map((p) => ({ role: p.role, firstName: p.firstName, lastName: p.lastName, birthYear: p.birthYear, isMinor: p.isMinor })),
+        narrative: c.report?.narrative ?? null,
+        completedTasks: c.submissions.map((s) => ({ type: s.type, submittedAt: s.submittedAt.toISOString() })),
+        resourcesActivated: c.activations.map((a) => ({ kind: a.kind, resourceId: a.resourceId, at: a.activatedAt.toISOString() })),
+        followUpClocks: c.reminders.map((r) => ({ kind: r.kind, dueAt: r.dueAt.toISOString(), handedTo: r.handedTo })),
+      };
+      await prisma.handoverSummary.upsert({
+        where: { caseId },
+        create: { caseId, comuneCode: target.comuneCode, external: target.external, openingAt: new Date(target.openingAt), summary },
+        update: { comuneCode: target.comuneCode, external: target.external, openingAt: new Date(target.openingAt), summary },
+      });
+    },
+
+    async persistCase({ snapshot, decisions, submissions, notifications }: PersistCaseInput): Promise<void> {
+      const caseId = snapshot.caseId;
+      await prisma.$transaction(async (tx) => {
+        // Snapshots may arrive out of order after retries: never overwrite a newer one.
+        await tx.case.updateMany({
+          where: { id: caseId, revision: { lt: snapshot.revision } },
+          data: {
+            revision: snapshot.revision,
+            status: snapshot.status,
+            step: snapshot.step,
+            riskLevel: snapshot.riskLevel ?? null,
+            flags: snapshot.flags,
+            competentComuneCode: snapshot.competentComuneCode ?? null,
+            externalHandover: snapshot.externalHandover,
+            handoverAt: dateOrNull(snapshot.handoverAt),
+            overdueSince: dateOrNull(snapshot.overdueSince),
+            lastProgressAt: new Date(snapshot.lastProgressAt),
+            openTaskRoles: snapshot.openTaskRoles,
+            outcomeCode: snapshot.outcomeCode ?? null,
+            outcomeReason: snapshot.outcomeReason ?? null,
+            closedAt: dateOrNull(snapshot.closedAt),
+          },
+        });
+        const stale = (await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { revision: true } })).revision > snapshot.revision;
+        if (!stale) {
+          for (const t of snapshot.tasks) {
+            const data = {
+              caseId,
+              type: t.type,
+              candidateRole: t.candidateRole,
+              comuneCode: t.comuneCode ?? null,
+              assigneeId: t.assigneeId ?? null,
+              status: t.status,
+              createdAt: new Date(t.createdAt),
+              claimedAt: dateOrNull(t.claimedAt),
+              dueAt: dateOrNull(t.dueAt),
+              completedAt: dateOrNull(t.completedAt),
+              completedById: t.completedById ?? null,
+              escalatedAt: dateOrNull(t.escalatedAt),
+              escalation: { ...t.escalation, remindedAt: t.remindedAt ?? null, subjectTaskId: t.subjectTaskId ?? null, reason: t.reason ?? null },
+            };
+            await tx.task.upsert({ where: { id: t.id }, create: { id: t.id, ...data }, update: data });
+          }
+          for (const r of snapshot.reminders) {
+            const data = { caseId, kind: r.kind, dueAt: new Date(r.dueAt), firedAt: dateOrNull(r.firedAt), handedTo: r.handedTo };
+            await tx.reminder.upsert({ where: { id: r.id }, create: { id: r.id, ...data }, update: data });
+          }
+        }
+        if (decisions.length > 0) {
+          await tx.timelineEntry.createMany({
+            data: decisions.map((d) => ({
+              id: `${caseId}-d${d.seq}`,
+              caseId,
+              seq: d.seq,
+              at: new Date(d.at),
+              actorId: d.actorId,
+              actorRole: d.actorRole,
+              kind: d.kind,
+              data: d.data as Prisma.InputJsonValue,
+            })),
+            skipDuplicates: true,
+          });
+        }
+        for (const s of submissions) await persistSubmission(tx, caseId, s);
+        if (notifications.length > 0) {
+          await tx.notification.createMany({
+            data: notifications.map((n) => ({
+              id: n.id,
+              caseId,
+              kind: n.kind,
+              recipientRole: n.recipientRole,
+              comuneCode: n.comuneCode ?? null,
+              taskId: n.taskId ?? null,
+            })),
+            skipDuplicates: true,
+          });
+        }
+      });
+      for (const n of notifications) {
+        await notifier.send({ ...n, caseId });
+        await prisma.notification.updateMany({ where: { id: n.id, deliveredAt: null }, data: { deliveredAt: new Date() } });
+      }
+    },
+  };
+}
+
+function dateOrNull(iso: string | undefined): Date | null {
+  return iso === undefined ? null : new Date(iso);
+}
+
+async function persistSubmission(tx: Prisma.TransactionClient, caseId: string, s: PendingSubmission): Promise<void> {
+  let form = s.form as Record<string, unknown>;
+  if (s.type === 'av_protected_placement') {
+    // The protected address goes only to the table that authorised roles may read.
+    const f = s.form as TaskForm<'av_protected_placement'>;
+    await tx.protectedPlacement.upsert({
+      where: { id: s.taskId },
+      create: {
+        id: s.taskId,
+        caseId,
+        resourceId: f.resourceId ?? null,
+        address: f.protectedAddress,
+        placedAt: new Date(f.placedAt),
+        createdById: s.submittedById,
+      },
+      update: {},
+    });
+    form = { ...form, protectedAddress: PROTECTED_ADDRESS_PLACEHOLDER };
+  }
+  if (s.type === 'intervention') {
+    const f = s.form as TaskForm<'intervention'>;
+    await tx.resourceActivation.createMany({
+      data: f.resourcesActivated.map((r, i) => ({
+        id: `${s.taskId}-r${i + 1}`,
+        caseId,
+        resourceId: r.resourceId ?? null,
+        kind: r.type,
+        activatedAt: new Date(r.activatedAt),
+        byUserId: s.submittedById,
+      })),
+      skipDuplicates: true,
+    });
+  }
+  await tx.taskSubmission.createMany({
+    data: [
+      {
+        taskId: s.taskId,
+        caseId,
+        type: s.type,
+        form: form as Prisma.InputJsonValue,
+        submittedById: s.submittedById,
+        submittedAt: new Date(s.submittedAt),
+      },
+    ],
+    skipDuplicates: true,
+  });
+}
+
+export type { CaseActivities } from './types';

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { PrismaClient } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
+import {
+  type Actor,
+  CASE_WORKFLOW_TYPE,
+  type CaseWorkflowInput,
+  caseWorkflowId,
+} from '../workflows/definitions';
+import { SA_CATEGORIES, SA_COMUNE, SA_STATUS, SA_STEP } from '../workflows/search-attributes';
+import type { IntakeData } from './intake-schema';
+import { loadProtocolSettings } from './protocol-settings';
+import type { ProtocolSettings } from '../workflows/model';
+
+export interface IntakeDeps {
+  prisma: PrismaClient;
+  client: Client;
+  taskQueue: string;
+}
+
+export interface IntakeResult {
+  caseId: string;
+  reference: string;
+  workflowId: string;
+  /** false when the same report (or idempotency key) was already received. */
+  created: boolean;
+}
+
+export class IntakeError extends Error {
+  constructor(
+    readonly code: 'UNKNOWN_COMUNE' | 'IDEMPOTENCY_CONFLICT',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'IntakeError';
+  }
+}
+
+/**
+ * Receives a police report: writes the case file (personal data stays in PostgreSQL), then starts
+ * the case workflow with only references and codes. Idempotent on (reporting force, report
+ * number) and on an optional idempotency key: a repeated report returns the existing case, and a
+ * crash between the two writes is repaired by the retry (the workflow start is idempotent too).
+ */
+export async function receiveReport(
+  deps: IntakeDeps,
+  data: IntakeData,
+  actor: Actor,
+  options: { idempotencyKey?: string; protocolOverrides?: Partial<ProtocolSettings> } = {},
+): Promise<IntakeResult> {
+  const { prisma } = deps;
+  const eventComune = await prisma.comune.findUnique({ where: { code: data.eventComuneCode } });
+  if (!eventComune?.ambitoId) {
+    throw new IntakeError('UNKNOWN_COMUNE', 'Comune dell’evento non servito da nessun Ambito configurato', 'eventComuneCode');
+  }
+
+  let existing = await findExisting(prisma, data, options.idempotencyKey);
+  let created = false;
+  if (!existing) {
+    const caseId = randomUUID();
+    try {
+      existing = await prisma.$transaction(async (tx) => {
+        const seqRow = await tx.$queryRaw<Array<{ n: bigint }>>`SELECT nextval('case_reference_seq') AS n`;
+        const n = Number(seqRow[0]?.n ?? 0);
+        const reference = `PIS-${data.reportedAt.slice(0, 4)}-${String(n).padStart(6, '0')}`;
+        return tx.case.create({
+          data: {
+            id: caseId,
+            reference,
+            workflowId: caseWorkflowId(caseId),
+            reportingForce: data.reportingForce,
+            reportNumber: data.reportNumber,
+            idempotencyKey: options.idempotencyKey,
+            ambitoId: eventComune.ambitoId as string,
+            eventComuneCode: data.eventComuneCode,
+            residenceComuneCode: data.residenceComuneCode,
+            categories: data.categories,
+            minorsInvolved: data.people.some((p) => p.isMinor),
+            status: 'intake',
+            step: 'intake',
+            flags: [],
+            openTaskRoles: [],
+            reportedAt: new Date(data.reportedAt),
+            lastProgressAt: new Date(),
+            createdById: actor.userId,
+            report: {
+              create: {
+                officerName: data.officerName,
+                callbackNumber: data.callbackNumber,
+                eventAddress: data.eventAddress,
+                reportedAt: new Date(data.reportedAt),
+                immediateDangers: data.immediateDangers,
+                narrative: data.narrative,
+              },
+            },
+            people: {
+              create: data.people.map((p, i) => ({ id: `${caseId}-p${i + 1}`, ...p })),
+            },
+          },
+        });
+      });
+      created = true;
+    } catch (error) {
+      // Two identical reports at the same moment: the unique constraints pick one winner.
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        existing = await findExisting(prisma, data, options.idempotencyKey);
+        if (!existing) throw error;
+      } else {
+        throw error;
+      }
+    }
+  }
+  if (!existing) throw new Error('case not created');
+  if (!created && options.idempotencyKey && existing.idempotencyKey === options.idempotencyKey) {
+    if (existing.reportingForce !== data.reportingForce || existing.reportNumber !== data.reportNumber) {
+      throw new IntakeError('IDEMPOTENCY_CONFLICT', 'Chiave di idempotenza già usata per un’altra segnalazione');
+    }
+  }
+
+  const protocol = { ...(await loadProtocolSettings(prisma, existing.ambitoId)), ...options.protocolOverrides };
+  const input: CaseWorkflowInput = {
+    caseId: existing.id,
+    reference: existing.reference,
+    ambitoId: existing.ambitoId,
+    eventComuneCode: existing.eventComuneCode,
+    residenceComuneCode: existing.residenceComuneCode ?? undefined,
+    reportingForce: existing.reportingForce as CaseWorkflowInput['reportingForce'],
+    categories: existing.categories as CaseWorkflowInput['categories'],
+    minorsInvolved: existing.minorsInvolved,
+    reportedAt: existing.reportedAt.toISOString(),
+    createdBy: { userId: existing.createdById, role: actor.role },
+    protocol,
+  };
+  await deps.client.workflow.start(CASE_WORKFLOW_TYPE, {
+    workflowId: existing.workflowId,
+    taskQueue: deps.taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: [
+      { key: SA_STATUS, value: 'intake' },
+      { key: SA_STEP, value: 'intake' },
+      { key: SA_COMUNE, value: existing.eventComuneCode },
+      { key: SA_CATEGORIES, value: existing.categories },
+    ],
+  }).catch((error: unknown) => {
+    // A closed case with this id already ran: the report is a duplicate of a finished case.
+    if (error instanceof Error && error.name === 'WorkflowExecutionAlreadyStartedError') return undefined;
+    throw error;
+  });
+  return { caseId: existing.id, reference: existing.reference, workflowId: existing.workflowId, created };
+}
+
+async function findExisting(prisma: PrismaClient, data: IntakeData, idempotencyKey?: string) {
+  if (idempotencyKey) {
+    const byKey = await prisma.case.findUnique({ where: { idempotencyKey } });
+    if (byKey) return byKey;
+  }
+  return prisma.case.findUnique({
+    where: { reportingForce_reportNumber: { reportingForce: data.reportingForce, reportNumber: data.reportNumber } },
+  });
+}
