@@ -1,0 +1,44 @@
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import type { CaseActivities } from '../activities/types';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/** The workflow bundle, built once per process (webpack takes seconds; tests start many workers). */
+export function caseWorkflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundle;
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+export interface CaseWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: CaseActivities;
+  dataConverter?: DataConverter;
+  /** Seconds the worker waits for running activities on shutdown. */
+  shutdownGraceSeconds?: number;
+}
+
+export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: await caseWorkflowBundle(),
+    activities: options.activities,
+    dataConverter: options.dataConverter,
+    shutdownGraceTime: `${options.shutdownGraceSeconds ?? 10} seconds`,
+  });
+}
