@@ -2,6 +2,8 @@
 const common = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testEnvironment: 'node',
+  // The generated Prisma client imports its siblings as './x.js' (ESM-style paths to .ts files).
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
