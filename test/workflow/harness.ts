@@ -245,3 +245,37 @@ export function romeWallTime(date: string, hh: number, mm: number): string {
   }
   throw new Error(`no such wall time ${date} ${hh}:${mm}`);
 }
+
+/** Asserts that an update was rejected with the given error type (from the validator or handler). */
+export async function expectRejected(p: Promise<unknown>, type: string): Promise<void> {
+  let caught: unknown;
+  try {
+    await p;
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeDefined();
+  const cause = (caught as { cause?: { type?: string } }).cause;
+  expect(cause?.type).toBe(type);
+}
+
+/** Moves the test clock to the next Saturday 23:30 in Rome and opens a case there. */
+export async function openSaturdayNight(h: Harness, report: Partial<IntakeInput> = {}, protocol?: Partial<ProtocolSettings>): Promise<CaseHandle> {
+  await h.sleepUntil(nextRomeWeekday(await h.now(), 6, 23, 30));
+  const c = await h.open(report, protocol);
+  await until(c, (v) => v.status !== 'intake', 'scope check');
+  return c;
+}
+
+export async function openAndAssess(
+  h: Harness,
+  report: Partial<IntakeInput>,
+  risk: Record<string, unknown>,
+  protocol?: Partial<ProtocolSettings>,
+): Promise<CaseHandle> {
+  const c = await openSaturdayNight(h, report, protocol);
+  await c.run('take_charge', OPERATOR, forms.takeCharge);
+  await c.complete('risk_check', OPERATOR, forms.riskCheck(risk));
+  await until(c, (v) => v.risk !== undefined, 'risk assessed');
+  return c;
+}
