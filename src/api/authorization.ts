@@ -1,0 +1,85 @@
+import type { Prisma } from '../generated/prisma/client';
+import type { Actor, Role } from '../workflows/definitions';
+import { ProblemError } from './problem';
+
+/**
+ * Who may do what: one role × action matrix. Handlers ask `authorize(actor, action)`; case-level
+ * scoping (a social worker's Comune) is applied on top through `caseScope`/`canSeeCase`.
+ *
+ * Decisions worth knowing:
+ * - `admin` (developer/administrator) runs the system, it does not work on cases: it sees the case
+ *   list (codes and states only, no personal data) and supervision, never a case file.
+ * - Protected placement addresses (anti-violence shelters) are readable only by the coordinator;
+ *   the emergency operator who records the placement types the address but cannot read it back.
+ * - Escalating a case is open to the operators (they escalate *to* the coordinator) and to the
+ *   coordinator, as the workflow contract allows.
+ */
+export const ACTIONS = [
+  'case.create',
+  'case.list',
+  'case.read',
+  'case.note',
+  'case.cancel',
+  'case.override_scope',
+  'case.move_handover',
+  'case.escalate',
+  'case.read_protected_address',
+  'task.list',
+  'task.read',
+  'task.claim',
+  'task.complete',
+  'task.reassign',
+  'supervision.read',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const ALL_CASE_WORKERS: readonly Role[] = ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker'];
+
+export const PERMISSIONS: Record<Action, readonly Role[]> = {
+  'case.create': ['intake_operator', 'coordinator'],
+  'case.list': [...ALL_CASE_WORKERS, 'admin'],
+  'case.read': ALL_CASE_WORKERS,
+  'case.note': ALL_CASE_WORKERS,
+  'case.cancel': ['coordinator'],
+  'case.override_scope': ['coordinator'],
+  'case.move_handover': ['coordinator'],
+  'case.escalate': ['intake_operator', 'emergency_operator', 'coordinator'],
+  'case.read_protected_address': ['coordinator'],
+  'task.list': ['emergency_operator', 'coordinator', 'social_worker'],
+  'task.read': ['emergency_operator', 'coordinator', 'social_worker'],
+  'task.claim': ['emergency_operator', 'coordinator', 'social_worker'],
+  'task.complete': ['emergency_operator', 'coordinator', 'social_worker'],
+  'task.reassign': ['coordinator'],
+  'supervision.read': ['coordinator', 'admin'],
+};
+
+export function can(actor: Actor, action: Action): boolean {
+  return PERMISSIONS[action].includes(actor.role);
+}
+
+export function forbidden(detail = 'Operazione non consentita per il tuo ruolo'): ProblemError {
+  return new ProblemError(403, { detail });
+}
+
+/** Roles whose view of cases is limited to one Comune. */
+function scopedComune(actor: Actor): string | undefined {
+  if (actor.role !== 'social_worker') return undefined;
+  // A social worker token always carries a Comune (the verifier enforces it); fail closed anyway.
+  return actor.comuneCode ?? '-';
+}
+
+/**
+ * The cases an actor may see, as a Prisma filter: social workers see the cases whose competent
+ * Comune is theirs, or, before the handover decided one, whose event happened in their Comune.
+ */
+export function caseScope(actor: Actor): Prisma.CaseWhereInput {
+  const comune = scopedComune(actor);
+  if (comune === undefined) return {};
+  return { OR: [{ competentComuneCode: comune }, { competentComuneCode: null, eventComuneCode: comune }] };
+}
+
+export function canSeeCase(actor: Actor, c: { competentComuneCode: string | null; eventComuneCode: string }): boolean {
+  const comune = scopedComune(actor);
+  if (comune === undefined) return true;
+  return c.competentComuneCode === null ? c.eventComuneCode === comune : c.competentComuneCode === comune;
+}

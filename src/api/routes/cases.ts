@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import type { Prisma } from '../../generated/prisma/client';
+import { IntakeError, receiveReport } from '../../cases/intake';
+import { intakeSchema } from '../../cases/intake-schema';
+import {
+  type Actor,
+  cancelCaseUpdate,
+  caseWorkflowId,
+  escalateCaseUpdate,
+  getCaseQuery,
+  moveHandoverUpdate,
+  noteAddedSignal,
+  overrideScopeUpdate,
+} from '../../workflows/definitions';
+import { type Action, can, canSeeCase, caseScope, forbidden } from '../authorization';
+import { loggableError, ProblemError } from '../problem';
+import { type ApiDeps, endpoint, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
+import { CASE_ID, caseDetailQuery, caseListQuery, idempotencyKeyHeader, moveHandoverBody, noteBody, reasonBody } from './schemas';
+import { caseStateOf, taskLabel } from './views';
+
+const LIST_SELECT = {
+  id: true,
+  reference: true,
+  status: true,
+  step: true,
+  riskLevel: true,
+  flags: true,
+  categories: true,
+  minorsInvolved: true,
+  eventComuneCode: true,
+  competentComuneCode: true,
+  externalHandover: true,
+  openTaskRoles: true,
+  reportedAt: true,
+  handoverAt: true,
+  overdueSince: true,
+  lastProgressAt: true,
+  outcomeCode: true,
+  closedAt: true,
+  createdAt: true,
+} satisfies Prisma.CaseSelect;
+
+/** Loads the case row an actor acts on: 404 when unknown, 403 outside the actor's Comune. */
+export async function visibleCase(deps: ApiDeps, ctx: RequestContext, id: string) {
+  if (!CASE_ID.test(id)) throw notFound('case');
+  const c = await deps.prisma.case.findUnique({ where: { id } });
+  if (!c) throw notFound('case');
+  ctx.caseId = c.id;
+  if (!canSeeCase(ctx.actor, c)) throw forbidden('Caso di un altro Comune');
+  return c;
+}
+
+function listWhere(actor: Actor, q: ReturnType<typeof caseListQuery.parse>): Prisma.CaseWhereInput {
+  const and: Prisma.CaseWhereInput[] = [caseScope(actor)];
+  if (q.status === 'active') and.push({ status: { not: 'closed' } });
+  else if (q.status !== undefined) and.push({ status: q.status });
+  if (q.step !== undefined) and.push({ step: q.step });
+  if (q.risk !== undefined) and.push({ riskLevel: q.risk });
+  if (q.category !== undefined) and.push({ categories: { has: q.category } });
+  if (q.overdue !== undefined) and.push({ overdueSince: q.overdue ? { not: null } : null });
+  if (q.comune !== undefined) {
+    and.push({ OR: [{ competentComuneCode: q.comune }, { competentComuneCode: null, eventComuneCode: q.comune }] });
+  }
+  return { AND: and };
+}
+
+export function casesRouter(deps: ApiDeps): Router {
+  const router = Router();
+  const intakeDeps = { prisma: deps.prisma, client: deps.temporal.client, taskQueue: deps.temporal.taskQueue };
+  const handle = (caseId: string) => deps.temporal.client.workflow.getHandle(caseWorkflowId(caseId));
+
+  router.post(
+    '/',
+    endpoint(deps, 'case.create', async (req, ctx) => {
+      const rawKey = req.get('idempotency-key');
+      let idempotencyKey: string | undefined;
+      if (rawKey !== undefined) {
+        const key = idempotencyKeyHeader.safeParse(rawKey);
+        if (!key.success) {
+          throw new ProblemError(400, { detail: 'Intestazione Idempotency-Key non valida', errors: [{ path: 'Idempotency-Key', message: key.error.issues[0]?.message ?? 'non valida' }] });
+        }
+        idempotencyKey = key.data;
+      }
+      const data = parseBody(intakeSchema, req.body);
+      try {
+        const result = await receiveReport(intakeDeps, data, ctx.actor, {
+          idempotencyKey,
+          protocolOverrides: deps.testing?.protocolOverrides,
+        });
+        ctx.caseId = result.caseId;
+        return {
+          status: result.created ? 201 : 200,
+          headers: { Location: `/api/cases/${result.caseId}` },
+          body: { caseId: result.caseId, reference: result.reference, created: result.created },
+        };
+      } catch (err) {
+        if (err instanceof IntakeError) {
+          if (err.code === 'IDEMPOTENCY_CONFLICT') throw new ProblemError(409, { detail: err.message, extensions: { code: err.code } });
+          throw new ProblemError(422, {
+            title: 'Validation Failed',
+            detail: err.message,
+            errors: [{ path: err.field ?? '(body)', message: err.message }],
+            extensions: { code: err.code },
+          });
+        }
+        throw err;
+      }
+    }),
+  );
+
+  router.get(
+    '/',
+    endpoint(deps, 'case.list', async (req, ctx) => {
+      const q = parseQuery(caseListQuery, req.query);
+      const where = listWhere(ctx.actor, q);
+      const [items, total] = await Promise.all([
+        deps.prisma.case.findMany({
+          where,
+          select: LIST_SELECT,
+          orderBy: [{ [q.sort]: { sort: q.order, nulls: 'last' } }, { id: 'asc' }],
+          take: q.limit,
+          skip: q.offset,
+        }),
+        deps.prisma.case.count({ where }),
+      ]);
+      return { body: { items, total, limit: q.limit, offset: q.offset } };
+    }),
+  );
+
+  router.get(
+    '/:id',
+    endpoint(deps, 'case.read', async (req, ctx) => {
+      const q = parseQuery(caseDetailQuery, req.query);
+      await visibleCase(deps, ctx, String(req.params.id));
+      const c = await deps.prisma.case.findUniqueOrThrow({
+        where: { id: ctx.caseId },
+        include: {
+          report: true,
+          people: { orderBy: { id: 'asc' } },
+          tasks: { orderBy: { createdAt: 'asc' } },
+          timeline: { orderBy: { seq: 'asc' } },
+          notes: { orderBy: { createdAt: 'asc' } },
+          submissions: { orderBy: { submittedAt: 'asc' } },
+          placements: { orderBy: { placedAt: 'asc' } },
+          activations: { orderBy: { activatedAt: 'asc' } },
+          reminders: { orderBy: { dueAt: 'asc' } },
+          handover: true,
+        },
+      });
+      const now = Date.now();
+      const showAddress = can(ctx.actor, 'case.read_protected_address');
+      const { report, people, tasks, timeline, notes, submissions, placements, activations, reminders, handover, ...row } = c;
+      const task = (t: (typeof tasks)[number]) => ({
+        ...t,
+        label: taskLabel(t.type),
+        overdue: (t.status === 'open' || t.status === 'claimed') && t.dueAt !== null && t.dueAt.getTime() <= now,
+      });
+      const active = tasks.filter((t) => t.status === 'open' || t.status === 'claimed');
+      const deadlines = [
+        ...active.filter((t) => t.dueAt !== null).map((t) => ({ kind: 'task', taskId: t.id, type: t.type, at: t.dueAt as Date })),
+        ...(row.handoverAt !== null && row.status === 'awaiting_handover' ? [{ kind: 'handover', at: row.handoverAt }] : []),
+        ...reminders.filter((r) => r.firedAt === null).map((r) => ({ kind: `reminder:${r.kind}`, reminderId: r.id, at: r.dueAt })),
+      ].sort((a, b) => a.at.getTime() - b.at.getTime());
+      let live: unknown;
+      if (q.live === true) {
+        live = await withWorkflowDeadline({ ...deps, testing: { workflowCallTimeoutMs: 5000 } }, () => handle(c.id).query(getCaseQuery))
+          .then((view) => caseStateOf(view))
+          .catch((err: unknown) => {
+            (req.log ?? deps.logger).warn({ err: loggableError(err) }, 'live case query failed');
+            return null;
+          });
+      }
+      return {
+        body: {
+          case: row,
+          report,
+          people,
+          tasks: { open: active.map(task), past: tasks.filter((t) => !active.includes(t)).map(task) },
+          timeline,
+          notes,
+          submissions,
+          placements: placements.map((p) => (showAddress ? p : { ...p, address: null, addressHidden: true })),
+          activations,
+          reminders,
+          handover,
+          deadlines,
+          ...(q.live === true && { live }),
+        },
+      };
+    }),
+  );
+
+  router.post(
+    '/:id/notes',
+    endpoint(deps, 'case.note', async (req, ctx) => {
+      const { text } = parseBody(noteBody, req.body);
+      const c = await visibleCase(deps, ctx, String(req.params.id));
+      if (c.status === 'closed') throw new ProblemError(409, { title: 'Case Closed', detail: 'Il caso è chiuso', extensions: { code: 'CASE_CLOSED' } });
+      // The note is safe in PostgreSQL before the workflow hears of it (the signal carries only its id).
+      const note = await deps.prisma.note.create({
+        data: { id: randomUUID(), caseId: c.id, authorId: ctx.actor.userId, authorRole: ctx.actor.role, text },
+      });
+      const signalled = await withWorkflowDeadline({ ...deps, testing: { workflowCallTimeoutMs: 10_000 } }, () =>
+        handle(c.id).signal(noteAddedSignal, { noteId: note.id, actor: ctx.actor, at: note.createdAt.toISOString() }),
+      ).then(
+        () => true,
+        (err: unknown) => {
+          (req.log ?? deps.logger).warn({ err: loggableError(err) }, 'note signal failed; the note is saved');
+          return false;
+        },
+      );
+      return { status: 201, body: { note, signalled } };
+    }),
+  );
+
+  const caseAction = <B>(
+    action: Action,
+    schema: { safeParse(v: unknown): unknown } & Parameters<typeof parseBody>[0],
+    call: (caseId: string, actor: Actor, body: B) => Promise<Parameters<typeof caseStateOf>[0]>,
+  ) =>
+    endpoint(deps, action, async (req, ctx) => {
+      const body = parseBody(schema, req.body) as B;
+      const c = await visibleCase(deps, ctx, String(req.params.id));
+      const view = await withWorkflowDeadline(deps, () => call(c.id, ctx.actor, body));
+      return { body: caseStateOf(view) };
+    });
+
+  type ReasonBody = { reason: string };
+  router.post(
+    '/:id/cancel',
+    caseAction<ReasonBody>('case.cancel', reasonBody, (id, actor, { reason }) =>
+      handle(id).executeUpdate(cancelCaseUpdate, { args: [{ actor, reason }] }),
+    ),
+  );
+  router.post(
+    '/:id/override-scope',
+    caseAction<ReasonBody>('case.override_scope', reasonBody, (id, actor, { reason }) =>
+      handle(id).executeUpdate(overrideScopeUpdate, { args: [{ actor, reason }] }),
+    ),
+  );
+  router.post(
+    '/:id/move-handover',
+    caseAction<{ at: string; reason: string }>('case.move_handover', moveHandoverBody, (id, actor, { at, reason }) =>
+      handle(id).executeUpdate(moveHandoverUpdate, { args: [{ actor, at, reason }] }),
+    ),
+  );
+  router.post(
+    '/:id/escalate',
+    caseAction<ReasonBody>('case.escalate', reasonBody, (id, actor, { reason }) =>
+      handle(id).executeUpdate(escalateCaseUpdate, { args: [{ actor, reason }] }),
+    ),
+  );
+
+  return router;
+}

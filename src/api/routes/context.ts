@@ -1,0 +1,144 @@
+import type { Client, Connection } from '@temporalio/client';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { AppConfig } from '../../config';
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { SupervisionSettings } from '../../supervision/settings';
+import type { Actor, ProtocolSettings } from '../../workflows/definitions';
+import { type TokenService, InvalidTokenError } from '../auth';
+import { outcomeForStatus, recordAudit, recordAuditQuietly } from '../audit';
+import { type Action, can, forbidden } from '../authorization';
+import { ProblemError, toProblemError } from '../problem';
+import { temporalProblem } from '../temporal-errors';
+
+export interface ApiDeps {
+  prisma: PrismaClient;
+  temporal: { client: Client; taskQueue: string; namespace: string; connection: Connection };
+  auth: TokenService;
+  logger: Logger;
+  config: AppConfig;
+  /** Supervision thresholds (minutes); defaults in src/supervision/settings.ts. */
+  supervision?: Partial<SupervisionSettings>;
+  /**
+   * Knobs for tests and benchmarks only; the entry points never set them and nothing in the
+   * public API can reach them.
+   */
+  testing?: {
+    protocolOverrides?: Partial<ProtocolSettings>;
+    loginRateLimit?: { windowMs: number; limit: number };
+    /** Deadline of one workflow update/query call, ms (default 30 s). */
+    workflowCallTimeoutMs?: number;
+  };
+}
+
+export interface RequestContext {
+  actor: Actor;
+  requestId?: string;
+  /** Set by a handler once it knows which case it touches: recorded in the audit event. */
+  caseId?: string;
+}
+
+export interface Reply {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type EndpointHandler = (req: Request, ctx: RequestContext) => Promise<Reply>;
+
+const BEARER = /^Bearer ([^\s]+)$/;
+
+export function actorOf(res: Response): Actor {
+  const actor = (res.locals as { actor?: Actor }).actor;
+  if (actor === undefined) throw new ProblemError(401, { detail: 'Autenticazione richiesta' });
+  return actor;
+}
+
+function unauthorized(detail: string): ProblemError {
+  return new ProblemError(401, { detail, extensions: { code: 'UNAUTHENTICATED' } });
+}
+
+/** Requires a valid bearer token; puts its Actor in `res.locals.actor`. */
+export function authenticate(deps: ApiDeps): RequestHandler {
+  return async (req, res, next) => {
+    res.setHeader('WWW-Authenticate', 'Bearer realm="pis"');
+    const header = req.get('authorization');
+    if (header === undefined) return next(unauthorized('Autenticazione richiesta (Authorization: Bearer <token>)'));
+    const match = BEARER.exec(header);
+    if (!match?.[1]) return next(unauthorized('Intestazione Authorization non valida'));
+    try {
+      (res.locals as { actor?: Actor }).actor = await deps.auth.verify(match[1]);
+      res.removeHeader('WWW-Authenticate');
+      next();
+    } catch (err) {
+      if (err instanceof InvalidTokenError) {
+        return next(unauthorized(err.reason === 'expired' ? 'Token scaduto' : 'Token non valido'));
+      }
+      next(err);
+    }
+  };
+}
+
+/**
+ * One endpoint: role check from the matrix, the handler, the audit event (always, also for
+ * denials and failures), errors as problem details.
+ */
+export function endpoint(deps: ApiDeps, action: Action, handler: EndpointHandler): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    let ctx: RequestContext | undefined;
+    try {
+      ctx = { actor: actorOf(res), requestId: typeof req.id === 'string' ? req.id : undefined };
+      if (!can(ctx.actor, action)) throw forbidden();
+      const reply = await handler(req, ctx);
+      await recordAudit(deps.prisma, { actor: ctx.actor, action, caseId: ctx.caseId, outcome: 'success', requestId: ctx.requestId });
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+      res.status(reply.status ?? 200).json(reply.body);
+    } catch (err) {
+      const problem = temporalProblem(err) ?? toProblemError(err);
+      if (ctx !== undefined) {
+        await recordAuditQuietly(
+          deps.prisma,
+          { actor: ctx.actor, action, caseId: ctx.caseId, outcome: outcomeForStatus(problem?.status ?? 500), requestId: ctx.requestId },
+          req.log ?? deps.logger,
+        );
+      }
+      next(problem ?? err);
+    }
+  };
+}
+
+function issuesOf(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+}
+
+/** A JSON object body validated by `schema`: 400 when it is not an object, 422 with issues otherwise. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ProblemError(400, { title: 'Bad Request', detail: 'Il corpo della richiesta deve essere un oggetto JSON (Content-Type: application/json)' });
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new ProblemError(422, { title: 'Validation Failed', detail: 'Dati non validi', errors: issuesOf(parsed.error) });
+  }
+  return parsed.data;
+}
+
+/** Query string parameters validated by `schema` (400 with issues). */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+  const parsed = schema.safeParse(query ?? {});
+  if (!parsed.success) {
+    throw new ProblemError(400, { title: 'Bad Request', detail: 'Parametri di ricerca non validi', errors: issuesOf(parsed.error) });
+  }
+  return parsed.data;
+}
+
+export function notFound(what: 'case' | 'task'): ProblemError {
+  return new ProblemError(404, { detail: what === 'case' ? 'Caso non trovato' : 'Attività non trovata' });
+}
+
+/** Wraps a workflow call in a deadline, so a case without a worker answers 503 instead of hanging. */
+export function withWorkflowDeadline<T>(deps: ApiDeps, fn: () => Promise<T>): Promise<T> {
+  const ms = deps.testing?.workflowCallTimeoutMs ?? 30_000;
+  return deps.temporal.connection.withDeadline(Date.now() + ms, fn);
+}

@@ -1,0 +1,25 @@
+import { type Express, Router } from 'express';
+import { supervisionRouter } from '../../supervision/routes';
+import { authRouter } from './auth';
+import { casesRouter } from './cases';
+import { type ApiDeps, authenticate } from './context';
+import { docsRouter } from './docs';
+import { tasksRouter } from './tasks';
+
+export type { ApiDeps } from './context';
+export { createAuth, type TokenService, type TokenVerifier } from '../auth';
+
+/**
+ * The operator and supervisor API under `/api`. Public: login, the OpenAPI document and its page;
+ * everything else needs a bearer token.
+ */
+export function mountApiRoutes(app: Express, deps: ApiDeps): void {
+  const api = Router();
+  api.use(docsRouter());
+  api.use('/auth', authRouter(deps));
+  api.use(authenticate(deps));
+  api.use('/cases', casesRouter(deps));
+  api.use('/tasks', tasksRouter(deps));
+  api.use('/supervision', supervisionRouter(deps));
+  app.use('/api', api);
+}

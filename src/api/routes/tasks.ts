@@ -1,0 +1,182 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Prisma } from '../../generated/prisma/client';
+import {
+  type Actor,
+  caseWorkflowId,
+  claimTaskUpdate,
+  completeTaskUpdate,
+  reassignTaskUpdate,
+} from '../../workflows/definitions';
+import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/forms';
+import { can, canSeeCase, caseScope, forbidden } from '../authorization';
+import { ProblemError } from '../problem';
+import { caseErrorProblem } from '../temporal-errors';
+import { type ApiDeps, endpoint, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
+import { completeTaskBody, reassignTaskBody, TASK_ID, taskListQuery } from './schemas';
+import { caseStateOf, taskLabel } from './views';
+
+const ACTIVE = ['open', 'claimed'];
+
+function isTaskType(type: string): type is TaskType {
+  return type in TASK_FORMS;
+}
+
+/** JSON Schema of each task form (what the console renders), computed once. */
+const formSchemas = new Map<string, unknown>();
+export function formJsonSchema(type: TaskType): unknown {
+  let schema = formSchemas.get(type);
+  if (schema === undefined) {
+    schema = z.toJSONSchema(TASK_FORMS[type], { io: 'input', unrepresentable: 'any' });
+    formSchemas.set(type, schema);
+  }
+  return schema;
+}
+
+function listWhere(actor: Actor, q: ReturnType<typeof taskListQuery.parse>): Prisma.TaskWhereInput {
+  const scope = q.scope ?? (actor.role === 'coordinator' ? 'all' : undefined);
+  if (scope === 'all' && actor.role !== 'coordinator') throw forbidden('Solo il coordinatore vede tutte le attività');
+  const mine: Prisma.TaskWhereInput = { assigneeId: actor.userId };
+  const available: Prisma.TaskWhereInput = {
+    status: 'open',
+    candidateRole: actor.role,
+    ...(actor.role === 'social_worker' && { comuneCode: actor.comuneCode ?? '-' }),
+  };
+  const and: Prisma.TaskWhereInput[] = [{ case: caseScope(actor) }];
+  if (scope === 'mine') and.push(mine);
+  else if (scope === 'available') and.push(available);
+  else if (scope === undefined) and.push({ OR: [mine, available] });
+  if (q.status === 'active') and.push({ status: { in: ACTIVE } });
+  else and.push({ status: q.status });
+  if (q.type !== undefined) and.push({ type: q.type });
+  if (q.caseId !== undefined) and.push({ caseId: q.caseId });
+  if (q.overdue !== undefined) {
+    const now = new Date();
+    and.push(q.overdue ? { status: { in: ACTIVE }, dueAt: { lte: now } } : { OR: [{ dueAt: null }, { dueAt: { gt: now } }, { status: { notIn: ACTIVE } }] });
+  }
+  return { AND: and };
+}
+
+export function tasksRouter(deps: ApiDeps): Router {
+  const router = Router();
+  const handle = (caseId: string) => deps.temporal.client.workflow.getHandle(caseWorkflowId(caseId));
+
+  async function visibleTask(ctx: RequestContext, id: string) {
+    if (!TASK_ID.test(id)) throw notFound('task');
+    const task = await deps.prisma.task.findUnique({
+      where: { id },
+      include: { case: { select: { id: true, reference: true, status: true, step: true, riskLevel: true, eventComuneCode: true, competentComuneCode: true } } },
+    });
+    if (!task) throw notFound('task');
+    ctx.caseId = task.caseId;
+    if (!canSeeCase(ctx.actor, task.case)) throw forbidden('Attività di un caso di un altro Comune');
+    return task;
+  }
+
+  const present = (t: Awaited<ReturnType<typeof visibleTask>> | Prisma.TaskGetPayload<{ include: { case: { select: { reference: true; status: true; step: true; riskLevel: true; eventComuneCode: true; competentComuneCode: true } } } }>) => {
+    const { case: c, escalation, ...task } = t;
+    return {
+      ...task,
+      label: taskLabel(t.type),
+      overdue: ACTIVE.includes(t.status) && t.dueAt !== null && t.dueAt.getTime() <= Date.now(),
+      escalation,
+      case: { reference: c.reference, status: c.status, step: c.step, riskLevel: c.riskLevel, eventComuneCode: c.eventComuneCode, competentComuneCode: c.competentComuneCode },
+    };
+  };
+
+  router.get(
+    '/',
+    endpoint(deps, 'task.list', async (req, ctx) => {
+      const q = parseQuery(taskListQuery, req.query);
+      const where = listWhere(ctx.actor, q);
+      const [items, total] = await Promise.all([
+        deps.prisma.task.findMany({
+          where,
+          include: { case: { select: { reference: true, status: true, step: true, riskLevel: true, eventComuneCode: true, competentComuneCode: true } } },
+          orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }, { id: 'asc' }],
+          take: q.limit,
+          skip: q.offset,
+        }),
+        deps.prisma.task.count({ where }),
+      ]);
+      return { body: { items: items.map(present), total, limit: q.limit, offset: q.offset } };
+    }),
+  );
+
+  router.get(
+    '/:id',
+    endpoint(deps, 'task.read', async (req, ctx) => {
+      const task = await visibleTask(ctx, String(req.params.id));
+      const submission =
+        task.status === 'completed' && can(ctx.actor, 'case.read') ? await deps.prisma.taskSubmission.findUnique({ where: { taskId: task.id } }) : null;
+      return {
+        body: {
+          ...present(task),
+          formSchema: isTaskType(task.type) ? formJsonSchema(task.type) : null,
+          submission,
+        },
+      };
+    }),
+  );
+
+  router.post(
+    '/:id/claim',
+    endpoint(deps, 'task.claim', async (req, ctx) => {
+      if (req.body !== undefined && (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body) || Object.keys(req.body as object).length > 0)) {
+        throw new ProblemError(400, { detail: 'La presa in carico non ha corpo (o un oggetto vuoto)' });
+      }
+      const task = await visibleTask(ctx, String(req.params.id));
+      const view = await withWorkflowDeadline(deps, () =>
+        handle(task.caseId).executeUpdate(claimTaskUpdate, { args: [{ taskId: task.id, actor: ctx.actor }] }),
+      );
+      return { body: caseStateOf(view) };
+    }),
+  );
+
+  router.post(
+    '/:id/complete',
+    endpoint(deps, 'task.complete', async (req, ctx) => {
+      const body = parseBody(completeTaskBody, req.body);
+      const task = await visibleTask(ctx, String(req.params.id));
+      if (!isTaskType(task.type)) throw notFound('task');
+      // Validated here too, so a bad form never reaches the workflow.
+      const form = validateTaskForm(task.type, body.form);
+      if (!form.ok) throw caseErrorProblem('INVALID_FORM', 'Modulo non valido', form.issues);
+      const view = await withWorkflowDeadline(deps, () =>
+        handle(task.caseId).executeUpdate(completeTaskUpdate, {
+          args: [{ taskId: task.id, actor: ctx.actor, form: body.form, submittedAt: body.submittedAt ?? new Date().toISOString() }],
+        }),
+      );
+      return { body: caseStateOf(view) };
+    }),
+  );
+
+  router.post(
+    '/:id/reassign',
+    endpoint(deps, 'task.reassign', async (req, ctx) => {
+      const body = parseBody(reassignTaskBody, req.body);
+      const task = await visibleTask(ctx, String(req.params.id));
+      const assignee = await deps.prisma.user.findUnique({ where: { id: body.assigneeId } });
+      const fits =
+        assignee !== null &&
+        assignee.active &&
+        assignee.role === task.candidateRole &&
+        (task.comuneCode === null || assignee.role !== 'social_worker' || assignee.comuneCode === task.comuneCode);
+      if (!fits) {
+        throw new ProblemError(422, {
+          title: 'Validation Failed',
+          detail: "L'utente indicato non esiste o non può svolgere questa attività",
+          errors: [{ path: 'assigneeId', message: `serve un utente attivo con ruolo ${task.candidateRole}` }],
+        });
+      }
+      const view = await withWorkflowDeadline(deps, () =>
+        handle(task.caseId).executeUpdate(reassignTaskUpdate, {
+          args: [{ taskId: task.id, actor: ctx.actor, assigneeId: assignee.id, reason: body.reason }],
+        }),
+      );
+      return { body: caseStateOf(view) };
+    }),
+  );
+
+  return router;
+}

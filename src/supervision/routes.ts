@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { type ApiDeps, endpoint } from '../api/routes/context';
+import { supervisionSettings } from './settings';
+import { findStuckCases } from './stuck';
+import { supervisionSummary } from './summary';
+
+export function supervisionRouter(deps: ApiDeps): Router {
+  const router = Router();
+  const settings = supervisionSettings(deps.supervision);
+  const temporal = {
+    prisma: deps.prisma,
+    client: deps.temporal.client,
+    connection: deps.temporal.connection,
+    namespace: deps.temporal.namespace,
+    taskQueue: deps.temporal.taskQueue,
+  };
+
+  router.get(
+    '/stuck',
+    endpoint(deps, 'supervision.read', async () => ({ body: await findStuckCases(temporal, settings) })),
+  );
+  router.get(
+    '/summary',
+    endpoint(deps, 'supervision.read', async () => ({ body: await supervisionSummary(deps.prisma) })),
+  );
+  return router;
+}

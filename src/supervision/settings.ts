@@ -1,0 +1,45 @@
+import type { Step } from '../workflows/definitions';
+
+/**
+ * Supervision thresholds. Configuration, not constants: the API deps may override any of them.
+ * `stepAllowanceMinutes`: how long a case may stay in a step without any progress (decision,
+ * claim, note, reminder...) before it counts as stuck. Waiting for the office opening is not a
+ * lack of progress: `awaiting_handover` cases are judged against their handover time instead.
+ */
+export interface SupervisionSettings {
+  stepAllowanceMinutes: Record<Step, number>;
+  /** After the handover time, how long the case may wait for the handover task to appear. */
+  handoverGraceMinutes: number;
+  /** At most this many running cases are described in Temporal per request (stalest first). */
+  describeLimit: number;
+  /** Parallel describe calls. */
+  describeConcurrency: number;
+  /** A poller not seen for this long no longer counts as a live worker. */
+  pollerStaleSeconds: number;
+}
+
+export const DEFAULT_SUPERVISION_SETTINGS: SupervisionSettings = {
+  stepAllowanceMinutes: {
+    intake: 10,
+    scope_review: 60,
+    take_charge: 30,
+    risk_check: 120,
+    intervention: 480,
+    anti_violence: 480,
+    minor_protection: 1440,
+    handover: 480,
+    closure: 10,
+  },
+  handoverGraceMinutes: 15,
+  describeLimit: 200,
+  describeConcurrency: 10,
+  pollerStaleSeconds: 180,
+};
+
+export function supervisionSettings(overrides: Partial<SupervisionSettings> = {}): SupervisionSettings {
+  return {
+    ...DEFAULT_SUPERVISION_SETTINGS,
+    ...overrides,
+    stepAllowanceMinutes: { ...DEFAULT_SUPERVISION_SETTINGS.stepAllowanceMinutes, ...overrides.stepAllowanceMinutes },
+  };
+}

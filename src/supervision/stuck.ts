@@ -1,0 +1,281 @@
+import type { Client, Connection } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
+import { caseWorkflowId, STEPS } from '../workflows/definitions';
+import type { SupervisionSettings } from './settings';
+
+/**
+ * Stuck cases, as a supervisor sees them (docs/product.md "What stuck means"): a task past its
+ * due time; no progress for longer than the step allows; an activity failing or retrying; the
+ * workflow task failing or the workflow ended without closing the case; no worker polling the
+ * task queue. The read model answers the first two with indexed queries; Temporal answers the rest
+ * (DescribeTaskQueue once, DescribeWorkflowExecution for a bounded number of running cases).
+ */
+
+export type StuckKind = 'task_overdue' | 'no_progress' | 'activity_failing' | 'workflow_task_failing' | 'workflow_failed' | 'no_worker';
+
+export type SuggestedAction = 'reassign' | 'escalate' | 'add_note' | 'cancel' | 'check_worker' | 'fix_and_reset';
+
+export interface StuckReason {
+  kind: StuckKind;
+  since: string;
+  /** Italian, for the supervisor; codes and counts only, no personal data. */
+  detail: string;
+  suggestedActions: SuggestedAction[];
+  taskId?: string;
+  taskType?: string;
+  activityType?: string;
+  attempt?: number;
+  lastError?: string;
+}
+
+export interface StuckCase {
+  caseId: string;
+  reference: string;
+  status: string;
+  step: string;
+  comuneCode: string;
+  riskLevel: string | null;
+  /** The earliest `since` of its reasons. */
+  since: string;
+  stuckForMinutes: number;
+  reasons: StuckReason[];
+}
+
+export interface WorkerStatus {
+  taskQueue: string;
+  polling: boolean;
+  pollers: number;
+  lastSeenAt: string | null;
+}
+
+export interface StuckReport {
+  generatedAt: string;
+  worker: WorkerStatus;
+  /** Running cases checked against Temporal (at most `describeLimit`, stalest first). */
+  described: number;
+  items: StuckCase[];
+}
+
+export interface SupervisionDeps {
+  prisma: PrismaClient;
+  client: Client;
+  connection: Connection;
+  namespace: string;
+  taskQueue: string;
+}
+
+const ACTIVE_TASK = ['open', 'claimed'];
+const MINUTE = 60_000;
+const ROW_LIMIT = 1000;
+const CASE_SELECT = {
+  id: true,
+  reference: true,
+  status: true,
+  step: true,
+  riskLevel: true,
+  eventComuneCode: true,
+  competentComuneCode: true,
+  lastProgressAt: true,
+  handoverAt: true,
+} satisfies Prisma.CaseSelect;
+type CaseRow = Prisma.CaseGetPayload<{ select: typeof CASE_SELECT }>;
+
+/** A failure message fit for a supervisor's screen: one line, no quoted values, no long numbers. */
+export function sanitiseFailure(message: string | null | undefined): string {
+  if (!message) return 'errore senza messaggio';
+  const line = message.split('\n')[0] ?? '';
+  return line
+    .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '"…"')
+    .replace(/[\w.+-]+@[\w-]+\.[\w.]+/g, '[email]')
+    .replace(/\d{5,}/g, '#')
+    .slice(0, 200);
+}
+
+function tsToIso(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): string | undefined {
+  if (!ts || ts.seconds === undefined || ts.seconds === null) return undefined;
+  const seconds = Number(ts.seconds);
+  return new Date(seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
+}
+
+export async function workerStatus(deps: SupervisionDeps, settings: SupervisionSettings, now: Date): Promise<WorkerStatus> {
+  const response = await deps.connection.workflowService.describeTaskQueue({
+    namespace: deps.namespace,
+    taskQueue: { name: deps.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  const seen = (response.pollers ?? []).map((p) => tsToIso(p.lastAccessTime)).filter((t): t is string => t !== undefined).sort();
+  const lastSeenAt = seen[seen.length - 1] ?? null;
+  const fresh = seen.filter((t) => now.getTime() - Date.parse(t) <= settings.pollerStaleSeconds * 1000);
+  return { taskQueue: deps.taskQueue, polling: fresh.length > 0, pollers: fresh.length, lastSeenAt };
+}
+
+async function mapLimit<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  return out;
+}
+
+const ENDED = new Set(['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELLED', 'COMPLETED', 'CONTINUED_AS_NEW']);
+
+async function temporalReasons(deps: SupervisionDeps, c: CaseRow): Promise<StuckReason[]> {
+  const since = c.lastProgressAt.toISOString();
+  let description;
+  try {
+    description = await deps.client.workflow.getHandle(caseWorkflowId(c.id)).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) {
+      return [{ kind: 'workflow_failed', since, detail: 'Workflow del caso non trovato in Temporal', suggestedActions: ['fix_and_reset', 'cancel'] }];
+    }
+    throw err;
+  }
+  const reasons: StuckReason[] = [];
+  const status = description.status.name;
+  if (ENDED.has(status) && status !== 'CONTINUED_AS_NEW') {
+    reasons.push({
+      kind: 'workflow_failed',
+      since: description.closeTime?.toISOString() ?? since,
+      detail: `Il workflow è terminato (${status}) ma il caso risulta aperto`,
+      suggestedActions: ['fix_and_reset'],
+    });
+    return reasons;
+  }
+  const wfTask = description.raw.pendingWorkflowTask;
+  if (wfTask && (wfTask.attempt ?? 0) > 1) {
+    reasons.push({
+      kind: 'workflow_task_failing',
+      since: tsToIso(wfTask.originalScheduledTime) ?? since,
+      detail: `Il codice del workflow fallisce (tentativo ${wfTask.attempt}): probabile modifica non compatibile`,
+      attempt: wfTask.attempt ?? undefined,
+      suggestedActions: ['fix_and_reset'],
+    });
+  }
+  for (const a of description.raw.pendingActivities ?? []) {
+    if ((a.attempt ?? 0) <= 1) continue;
+    reasons.push({
+      kind: 'activity_failing',
+      since,
+      detail: `L'attività ${a.activityType?.name ?? '?'} fallisce e viene ritentata (tentativo ${a.attempt})`,
+      activityType: a.activityType?.name ?? undefined,
+      attempt: a.attempt ?? undefined,
+      lastError: sanitiseFailure(a.lastFailure?.message),
+      suggestedActions: ['check_worker'],
+    });
+  }
+  return reasons;
+}
+
+export async function findStuckCases(deps: SupervisionDeps, settings: SupervisionSettings, now = new Date()): Promise<StuckReport> {
+  const { prisma } = deps;
+  const stepAllowance = STEPS.map((step) => ({
+    step,
+    lastProgressAt: { lt: new Date(now.getTime() - settings.stepAllowanceMinutes[step] * MINUTE) },
+  }));
+
+  const [overdueTasks, idleCases, lateHandovers, worker, running] = await Promise.all([
+    prisma.task.findMany({
+      where: { status: { in: ACTIVE_TASK }, dueAt: { lte: now } },
+      select: { id: true, caseId: true, type: true, status: true, dueAt: true, assigneeId: true },
+      orderBy: { dueAt: 'asc' },
+      take: ROW_LIMIT,
+    }),
+    prisma.case.findMany({
+      where: { status: { notIn: ['closed', 'awaiting_handover'] }, OR: stepAllowance },
+      select: CASE_SELECT,
+      orderBy: { lastProgressAt: 'asc' },
+      take: ROW_LIMIT,
+    }),
+    prisma.case.findMany({
+      where: { status: 'awaiting_handover', handoverAt: { lt: new Date(now.getTime() - settings.handoverGraceMinutes * MINUTE) } },
+      select: CASE_SELECT,
+      orderBy: { handoverAt: 'asc' },
+      take: ROW_LIMIT,
+    }),
+    workerStatus(deps, settings, now),
+    prisma.case.findMany({
+      where: { status: { not: 'closed' } },
+      select: CASE_SELECT,
+      orderBy: { lastProgressAt: 'asc' },
+      take: settings.describeLimit,
+    }),
+  ]);
+
+  const cases = new Map<string, CaseRow>();
+  const reasons = new Map<string, StuckReason[]>();
+  const add = (c: CaseRow, reason: StuckReason) => {
+    cases.set(c.id, c);
+    reasons.set(c.id, [...(reasons.get(c.id) ?? []), reason]);
+  };
+
+  const taskCaseIds = [...new Set(overdueTasks.map((t) => t.caseId))];
+  const taskCases = new Map(
+    (await prisma.case.findMany({ where: { id: { in: taskCaseIds } }, select: CASE_SELECT })).map((c) => [c.id, c]),
+  );
+  for (const t of overdueTasks) {
+    const c = taskCases.get(t.caseId);
+    if (!c || !t.dueAt) continue;
+    add(c, {
+      kind: 'task_overdue',
+      since: t.dueAt.toISOString(),
+      detail: t.status === 'open' ? `Attività ${t.type} scaduta e non presa in carico` : `Attività ${t.type} scaduta, assegnata ma non completata`,
+      taskId: t.id,
+      taskType: t.type,
+      suggestedActions: t.status === 'open' ? ['reassign', 'escalate', 'add_note'] : ['reassign', 'escalate', 'add_note'],
+    });
+  }
+  for (const c of idleCases) {
+    add(c, {
+      kind: 'no_progress',
+      since: c.lastProgressAt.toISOString(),
+      detail: `Nessun avanzamento nella fase ${c.step} oltre i ${settings.stepAllowanceMinutes[c.step as keyof SupervisionSettings['stepAllowanceMinutes']] ?? '?'} minuti previsti`,
+      suggestedActions: ['escalate', 'add_note', 'cancel'],
+    });
+  }
+  for (const c of lateHandovers) {
+    add(c, {
+      kind: 'no_progress',
+      since: (c.handoverAt ?? c.lastProgressAt).toISOString(),
+      detail: 'Ora del passaggio di consegne superata senza attività di presa visione',
+      suggestedActions: ['check_worker', 'add_note'],
+    });
+  }
+  if (!worker.polling) {
+    for (const c of running) {
+      add(c, {
+        kind: 'no_worker',
+        since: worker.lastSeenAt ?? c.lastProgressAt.toISOString(),
+        detail: `Nessun worker in ascolto sulla coda ${worker.taskQueue}`,
+        suggestedActions: ['check_worker'],
+      });
+    }
+  }
+  const described = await mapLimit(running, settings.describeConcurrency, async (c) => ({ c, found: await temporalReasons(deps, c) }));
+  for (const { c, found } of described) for (const r of found) add(c, r);
+
+  const items = [...cases.values()].map((c): StuckCase => {
+    const rs = (reasons.get(c.id) ?? []).sort((a, b) => a.since.localeCompare(b.since));
+    const since = rs[0]?.since ?? c.lastProgressAt.toISOString();
+    return {
+      caseId: c.id,
+      reference: c.reference,
+      status: c.status,
+      step: c.step,
+      comuneCode: c.competentComuneCode ?? c.eventComuneCode,
+      riskLevel: c.riskLevel,
+      since,
+      stuckForMinutes: Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / MINUTE)),
+      reasons: rs,
+    };
+  });
+  items.sort((a, b) => a.since.localeCompare(b.since) || a.reference.localeCompare(b.reference));
+  return { generatedAt: now.toISOString(), worker, described: running.length, items };
+}
