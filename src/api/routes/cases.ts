@@ -41,6 +41,8 @@ const LIST_SELECT = {
   createdAt: true,
 } satisfies Prisma.CaseSelect;
 
+const NULLABLE_SORT = new Set(['overdueSince', 'handoverAt']);
+
 /** Loads the case row an actor acts on: 404 when unknown, 403 outside the actor's Comune. */
 export async function visibleCase(deps: ApiDeps, ctx: RequestContext, id: string) {
   if (!CASE_ID.test(id)) throw notFound('case');
@@ -118,7 +120,7 @@ export function casesRouter(deps: ApiDeps): Router {
         deps.prisma.case.findMany({
           where,
           select: LIST_SELECT,
-          orderBy: [{ [q.sort]: { sort: q.order, nulls: 'last' } }, { id: 'asc' }],
+          orderBy: [{ [q.sort]: NULLABLE_SORT.has(q.sort) ? { sort: q.order, nulls: 'last' } : q.order }, { id: 'asc' }],
           take: q.limit,
           skip: q.offset,
         }),
