@@ -58,6 +58,7 @@ export interface Harness {
 export interface CaseHandle {
   caseId: string;
   workflowId: string;
+  firstRunId: string;
   view(): Promise<CaseView>;
   task(type: HumanTask['type'] | string): Promise<HumanTask>;
   claim(type: string, actor: Actor): Promise<CaseView>;
@@ -141,6 +142,7 @@ export async function startHarness(name: string): Promise<Harness> {
       return {
         caseId: r.caseId,
         workflowId: r.workflowId,
+        firstRunId: (await handle.describe()).runId,
         view,
         task,
         claim,
