@@ -1,13 +1,14 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { createAuth, mountApiRoutes } from '../api/routes';
 import type { AppConfig } from '../config';
+import { DEMO_USERS, seedDemoUsers } from '../db/demo-users';
 import type { PrismaClient } from '../generated/prisma/client';
 
 /**
  * The seam between the boot code and the operator API (`/api`: login, cases, tasks,
- * supervision). Everything else the entry points serve (health, readiness, codec) is mounted by
- * `createApp`; this file only adds the feature routes and the development users.
+ * supervision). Health, readiness and the codec endpoint are mounted by `createApp`.
  */
 export interface OperatorApiDeps {
   prisma: PrismaClient;
@@ -16,20 +17,19 @@ export interface OperatorApiDeps {
   config: AppConfig;
 }
 
-/** Adds the operator API routes to the app. */
 export function mountOperatorApi(app: Express, deps: OperatorApiDeps): void {
-  // Wiring point for `mountApiRoutes(app, { ...deps, auth: createAuth(deps.config, deps.prisma) })`
-  // from src/api/routes once that module is on main.
-  void app;
-  deps.logger.debug('operator API routes not wired yet');
+  mountApiRoutes(app, { ...deps, auth: createAuth(deps.config, deps.prisma) });
 }
 
 /**
  * Inserts the missing demo users (local embedded setup only, never with an external database)
- * and returns a one-line hint for the startup summary, or undefined when there are none.
+ * and returns a hint for the startup summary. Passwords are public: see src/db/demo-users.ts.
  */
-export function seedDevelopmentUsers(prisma: PrismaClient): Promise<string | undefined> {
-  // Wiring point for `seedDemoUsers(prisma)` from src/db/demo-users.ts once that module is on main.
-  void prisma;
-  return Promise.resolve(undefined);
+export async function seedDevelopmentUsers(prisma: PrismaClient): Promise<string> {
+  await seedDemoUsers(prisma);
+  const shown = ['intake', 'operatore1', 'coordinatore', 'admin']
+    .map((name) => DEMO_USERS.find((u) => u.username === name))
+    .filter((u) => u !== undefined)
+    .map((u) => `${u.username} / ${u.password}`);
+  return `${shown.join(', ')} (all ${DEMO_USERS.length}: src/db/demo-users.ts; POST /api/auth/login)`;
 }

@@ -43,7 +43,7 @@ export async function startStack({ config, logger, stack }: BootContext): Promis
   stack.throwIfStopping();
   await migrateAndSeed(database.url, logger);
   const prisma = openPrisma(database.url, stack);
-  const demoUsers = database.embedded ? await seedDevelopmentUsers(prisma) : undefined;
+  const demoUsers = database.embedded && config.env !== 'production' ? await seedDevelopmentUsers(prisma) : undefined;
   stack.throwIfStopping();
 
   const client = await connectClient(config, temporal.address, dataConverter, stack);
@@ -184,7 +184,7 @@ function stackSummary(s: {
 }): StartupSummary {
   const { config, database, temporal, apiUrl } = s;
   const rows: Array<[string, string]> = [
-    ['API', `${apiUrl}  (readiness ${apiUrl}/ready)`],
+    ['API', `${apiUrl}  (readiness /ready, OpenAPI /api/openapi.json)`],
     ['Temporal UI', temporal.uiUrl ?? '(not configured: set TEMPORAL_UI_URL)'],
     ['Temporal', `${temporal.address} (${temporal.embedded ? 'embedded dev server' : 'external'}, namespace ${config.temporal.namespace})`],
     ['Database', `${database.display}${database.embedded ? ' (embedded PostgreSQL)' : ''}`],
