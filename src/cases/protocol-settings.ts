@@ -23,5 +23,5 @@ export async function loadProtocolSettings(prisma: PrismaClient, ambitoId: strin
 }
 
 export function validateProtocolOverrides(value: unknown): Partial<ProtocolSettings> {
-  return overridesSchema.parse(value) as Partial<ProtocolSettings>;
+  return overridesSchema.parse(value);
 }

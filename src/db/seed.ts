@@ -1,5 +1,4 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import type { Prisma } from '../generated/prisma/client';
 import { loadReferenceData, type ReferenceData } from '../reference';
 
 /**
@@ -19,8 +18,8 @@ export async function seedReferenceData(prisma: PrismaClient, data: ReferenceDat
         name: c.name,
         province: c.province,
         ambitoId: c.ambitoId,
-        calendar: c.calendar as Prisma.InputJsonValue,
-        socialServices: c.socialServices as Prisma.InputJsonValue,
+        calendar: c.calendar,
+        socialServices: c.socialServices,
       })),
       skipDuplicates: true,
     })
@@ -36,7 +35,7 @@ export async function seedReferenceData(prisma: PrismaClient, data: ReferenceDat
         capacity: r.capacity?.total ?? null,
         capacityUnit: r.capacity?.unit ?? null,
         availability: r.availability,
-        contacts: r.contacts as Prisma.InputJsonValue,
+        contacts: r.contacts,
         address: r.address,
         confidential: r.confidentialAddress,
         demo: r.demo,

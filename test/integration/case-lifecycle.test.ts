@@ -90,7 +90,7 @@ describe('case lifecycle on the dev server', () => {
       handle.executeUpdate(claimTaskUpdate, { args: [{ taskId: takeCharge.id, actor: OPERATOR_2 }] }),
     ]);
     expect(race.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const winner = race[0]!.status === 'fulfilled' ? OPERATOR : OPERATOR_2;
+    const winner = race[0].status === 'fulfilled' ? OPERATOR : OPERATOR_2;
     await act(caseId, 'take_charge', winner, forms.takeCharge);
     await act(caseId, 'risk_check', winner, forms.riskCheck());
 

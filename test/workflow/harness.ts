@@ -60,7 +60,7 @@ export interface CaseHandle {
   workflowId: string;
   firstRunId: string;
   view(): Promise<CaseView>;
-  task(type: HumanTask['type'] | string): Promise<HumanTask>;
+  task(type: string): Promise<HumanTask>;
   claim(type: string, actor: Actor): Promise<CaseView>;
   complete(type: string, actor: Actor, form: Record<string, unknown>): Promise<CaseView>;
   /** Claim (if needed) and complete the open task of this type. */

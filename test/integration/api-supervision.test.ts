@@ -1,0 +1,155 @@
+import request from 'supertest';
+import { createPrismaClient } from '../../src/db/prisma';
+import { sanitiseFailure } from '../../src/supervision/stuck';
+import type { PrismaClient } from '../../src/generated/prisma/client';
+import { uniqueTaskQueue } from '../helpers/temporal';
+import { activeTask, type ApiHarness, bearer, createCase, eventually, startApiHarness, sundayReport } from './api-harness';
+
+/** Stuck cases and the supervision summary, on real workers (running, stopped, never started, broken). */
+
+let h: ApiHarness;
+const extraClients: PrismaClient[] = [];
+
+beforeAll(async () => {
+  h = await startApiHarness('supervision');
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+  for (const p of extraClients) await p.$disconnect();
+});
+
+interface Reason {
+  kind: string;
+  since: string;
+  detail: string;
+  suggestedActions: string[];
+  taskId?: string;
+  activityType?: string;
+  attempt?: number;
+  lastError?: string;
+}
+interface StuckCase {
+  caseId: string;
+  reference: string;
+  since: string;
+  stuckForMinutes: number;
+  reasons: Reason[];
+}
+interface StuckReport {
+  worker: { taskQueue: string; polling: boolean; pollers: number; lastSeenAt: string | null };
+  items: StuckCase[];
+}
+
+async function stuck(app = h.app): Promise<StuckReport> {
+  const res = await request(app).get('/api/supervision/stuck').set(...bearer(h, 'coordinatore'));
+  expect(res.status).toBe(200);
+  return res.body as StuckReport;
+}
+
+function reasonOf(report: StuckReport, caseId: string, kind: string): Reason | undefined {
+  return report.items.find((c) => c.caseId === caseId)?.reasons.find((r) => r.kind === kind);
+}
+
+describe('GET /api/supervision/stuck', () => {
+  it('lists a case whose take-charge task is past its due time, with since and suggested actions', async () => {
+    // A 3-second take-charge SLA, for this app only (never reachable through the public API).
+    const app = h.appWith({ testing: { ...h.deps.testing, protocolOverrides: { takeChargeSlaMinutes: 0.05 } } });
+    const caseId = await createCase(h, sundayReport(), app);
+    const task = await activeTask(h, caseId, 'take_charge');
+    const report = await eventually('overdue take-charge in the stuck list', async () => {
+      const r = await stuck();
+      return reasonOf(r, caseId, 'task_overdue') ? r : undefined;
+    });
+    expect(report.worker).toMatchObject({ taskQueue: h.taskQueue, polling: true });
+    const item = report.items.find((c) => c.caseId === caseId);
+    expect(reasonOf(report, caseId, 'task_overdue')).toMatchObject({
+      taskId: task.id,
+      since: task.dueAt,
+      suggestedActions: expect.arrayContaining(['reassign', 'escalate']) as unknown,
+    });
+    expect(item?.since).toBe(task.dueAt);
+    // A healthy case on the same worker is not listed.
+    const healthy = await createCase(h);
+    await activeTask(h, healthy, 'take_charge');
+    expect((await stuck()).items.map((c) => c.caseId)).not.toContain(healthy);
+
+    const summary = await request(h.app).get('/api/supervision/summary').set(...bearer(h, 'admin'));
+    expect(summary.status).toBe(200);
+    const body = summary.body as { byStatus: Record<string, number>; byComune: Record<string, number>; slaBreaches: { takeChargeUnclaimed: number; overdueTasksByType: Record<string, number> } };
+    expect(body.slaBreaches.takeChargeUnclaimed).toBeGreaterThanOrEqual(1);
+    expect(body.slaBreaches.overdueTasksByType.take_charge).toBeGreaterThanOrEqual(1);
+    expect(Object.values(body.byStatus).reduce((a, b) => a + b, 0)).toBe(await h.prisma.case.count());
+    expect(body.byComune['015182']).toBe(await h.prisma.case.count({ where: { status: { not: 'closed' }, eventComuneCode: '015182', competentComuneCode: null } }));
+  });
+
+  it('flags every running case when no worker ever polled the task queue', async () => {
+    const queue = uniqueTaskQueue('api-supervision-idle');
+    const app = h.appWith({ taskQueue: queue });
+    const caseId = await createCase(h, sundayReport(), app);
+    const report = await stuck(app);
+    expect(report.worker).toEqual({ taskQueue: queue, polling: false, pollers: 0, lastSeenAt: null });
+    expect(reasonOf(report, caseId, 'no_worker')).toMatchObject({ suggestedActions: ['check_worker'] });
+  });
+
+  it('notices a worker that stopped polling', async () => {
+    const queue = uniqueTaskQueue('api-supervision-stopped');
+    const worker = await h.startWorker(queue);
+    const app = h.appWith({ taskQueue: queue, supervision: { pollerStaleSeconds: 2 } });
+    const caseId = await createCase(h, sundayReport(), app);
+    await activeTask(h, caseId, 'take_charge');
+    await worker.stop();
+    const report = await eventually('no_worker after the stop', async () => {
+      const r = await stuck(app);
+      return reasonOf(r, caseId, 'no_worker') ? r : undefined;
+    });
+    expect(report.worker.polling).toBe(false);
+  });
+
+  it('reports an activity that keeps failing, with its sanitised last error', async () => {
+    // A worker whose database does not exist: every activity fails and is retried.
+    const brokenUrl = new URL(h.db.url);
+    brokenUrl.pathname = `${brokenUrl.pathname}_missing`;
+    const broken = createPrismaClient(brokenUrl.toString());
+    extraClients.push(broken);
+    const queue = uniqueTaskQueue('api-supervision-broken');
+    await h.startWorker(queue, broken);
+    const app = h.appWith({ taskQueue: queue });
+    const caseId = await createCase(h, sundayReport(), app);
+    const report = await eventually('activity_failing in the stuck list', async () => {
+      const r = await stuck(app);
+      return reasonOf(r, caseId, 'activity_failing') ? r : undefined;
+    });
+    const reason = reasonOf(report, caseId, 'activity_failing');
+    expect(reason).toMatchObject({ activityType: expect.stringMatching(/^(assessScope|persistCase)$/) as unknown, suggestedActions: ['check_worker'] });
+    expect(reason?.attempt).toBeGreaterThan(1);
+    expect(reason?.lastError).toEqual(expect.any(String));
+    expect(reason?.lastError).not.toContain(brokenUrl.pathname.slice(1));
+    expect(reason?.lastError).not.toMatch(/\n/);
+  });
+
+  it('is for coordinators and admins only', async () => {
+    for (const user of ['operatore1', 'intake', 'as.rho'] as const) {
+      expect((await request(h.app).get('/api/supervision/stuck').set(...bearer(h, user))).status).toBe(403);
+      expect((await request(h.app).get('/api/supervision/summary').set(...bearer(h, user))).status).toBe(403);
+    }
+  });
+});
+
+describe('sanitiseFailure', () => {
+  it('keeps one readable line without values, paths, stacks or code frames', () => {
+    const message = [
+      '',
+      'Invalid `prisma.person.create()` invocation in',
+      '/work/main/src/activities/index.ts:42:7',
+      '  41 const x = 1;',
+      '→ 42 await prisma.person.create({ data: { lastName: "Rossi" } })',
+      'Unique constraint failed on "Mario Rossi" (mario.rossi@example.org, 3331234567)',
+      '    at Object.<anonymous> (/work/main/node_modules/x.js:1:1)',
+    ].join('\n');
+    const clean = sanitiseFailure(message);
+    expect(clean).toBe('Invalid "…" invocation in Unique constraint failed on "…" ([email] #)');
+    expect(sanitiseFailure(undefined)).toBe('errore senza messaggio');
+    expect(sanitiseFailure('x'.repeat(500))).toHaveLength(200);
+  });
+});
