@@ -83,15 +83,23 @@ const CASE_SELECT = {
 } satisfies Prisma.CaseSelect;
 type CaseRow = Prisma.CaseGetPayload<{ select: typeof CASE_SELECT }>;
 
-/** A failure message fit for a supervisor's screen: one line, no quoted values, no long numbers. */
+/**
+ * A failure message fit for a supervisor's screen: one line, no stack frames or file paths, no
+ * quoted values (they may echo input), no e-mail addresses or long numbers, at most 200 characters.
+ */
 export function sanitiseFailure(message: string | null | undefined): string {
-  if (!message) return 'errore senza messaggio';
-  const line = message.split('\n')[0] ?? '';
-  return line
+  const text = (message ?? '')
+    .split('\n')
+    // Stack frames, file paths and code frames (`  23 | source`, `→ 29 source`) are not for supervisors.
+    .filter((line) => !/^\s*at\s|node_modules|\.[cm]?[jt]s:\d+|^\s*\/|^\s*(?:→\s*)?\d+\s*[|\s]/.test(line))
+    .join(' ')
     .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, '"…"')
-    .replace(/[\w.+-]+@[\w-]+\.[\w.]+/g, '[email]')
+    .replace(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, '[email]')
+    .replace(/(?:[a-z]+:\/\/|\/)[^\s"]+/gi, '[path]')
     .replace(/\d{5,}/g, '#')
-    .slice(0, 200);
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text === '' ? 'errore senza messaggio' : text.slice(0, 200);
 }
 
 function tsToIso(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): string | undefined {

@@ -148,7 +148,7 @@ describe('sanitiseFailure', () => {
       '    at Object.<anonymous> (/work/main/node_modules/x.js:1:1)',
     ].join('\n');
     const clean = sanitiseFailure(message);
-    expect(clean).toBe('Invalid "…" invocation in Unique constraint failed on "…" ([email] #)');
+    expect(clean).toBe('Invalid "…" invocation in Unique constraint failed on "…" ([email], #)');
     expect(sanitiseFailure(undefined)).toBe('errore senza messaggio');
     expect(sanitiseFailure('x'.repeat(500))).toHaveLength(200);
   });
