@@ -1,4 +1,233 @@
-/** OpenAPI 3 document of the `/api` routes, generated from the zod request schemas. */
+import { OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { intakeSchema } from '../cases/intake-schema';
+import { CASE_STATUSES, RISK_LEVELS, ROLES, STEPS } from '../workflows/definitions';
+import { TASK_TYPES } from '../workflows/forms';
+import { PERMISSIONS, type Action } from './authorization';
+import {
+  caseDetailQuery,
+  caseListQuery,
+  completeTaskBody,
+  loginBody,
+  moveHandoverBody,
+  noteBody,
+  reasonBody,
+  reassignTaskBody,
+  taskListQuery,
+} from './routes/schemas';
+
+/**
+ * OpenAPI 3 document of the `/api` routes. Request schemas are the very zod schemas the routes
+ * validate with; response schemas describe the main members (the case file is documented as an
+ * object of sections). Each operation says which roles may call it, from the authorisation matrix.
+ */
+
+const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    code: z.string().optional().describe('Codice di errore del dominio (es. ALREADY_CLAIMED)'),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .describe('RFC 9457 problem details');
+
+const iso = z.string().describe('ISO 8601');
+const caseId = z.uuid();
+const taskId = z.string().regex(/^[0-9a-f-]{36}-t\d+$/);
+
+const caseSummary = z.object({
+  id: caseId,
+  reference: z.string(),
+  status: z.enum(CASE_STATUSES),
+  step: z.enum(STEPS),
+  riskLevel: z.enum(RISK_LEVELS).nullable(),
+  flags: z.array(z.string()),
+  categories: z.array(z.string()),
+  eventComuneCode: z.string(),
+  competentComuneCode: z.string().nullable(),
+  reportedAt: iso,
+  handoverAt: iso.nullable(),
+  overdueSince: iso.nullable(),
+  lastProgressAt: iso,
+  outcomeCode: z.string().nullable(),
+  closedAt: iso.nullable(),
+});
+
+const taskSummary = z.object({
+  id: taskId,
+  caseId,
+  type: z.enum(TASK_TYPES as [string, ...string[]]),
+  label: z.string(),
+  candidateRole: z.enum(ROLES),
+  comuneCode: z.string().nullable(),
+  assigneeId: z.string().nullable(),
+  status: z.enum(['open', 'claimed', 'completed', 'cancelled']),
+  createdAt: iso,
+  dueAt: iso.nullable(),
+  overdue: z.boolean(),
+  case: z.object({ reference: z.string(), status: z.string(), step: z.string() }),
+});
+
+const caseState = z
+  .object({
+    caseId,
+    reference: z.string(),
+    revision: z.number().int(),
+    status: z.enum(CASE_STATUSES),
+    step: z.enum(STEPS),
+    activeSteps: z.array(z.enum(STEPS)),
+    riskLevel: z.enum(RISK_LEVELS).nullable(),
+    ownerId: z.string().nullable(),
+    overdueSince: iso.nullable(),
+    handover: z.object({ comuneCode: z.string(), external: z.boolean(), openingAt: iso }).nullable(),
+    closure: z.object({ outcome: z.string(), reason: z.string(), at: iso, byId: z.string() }).nullable(),
+    tasks: z.array(taskSummary.omit({ caseId: true, overdue: true, case: true })),
+  })
+  .describe('Stato del caso dopo l’azione (dal workflow)');
+
+const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+
+const stuckReport = z.object({
+  generatedAt: iso,
+  worker: z.object({ taskQueue: z.string(), polling: z.boolean(), pollers: z.number().int(), lastSeenAt: iso.nullable() }),
+  described: z.number().int(),
+  items: z.array(
+    z.object({
+      caseId,
+      reference: z.string(),
+      status: z.string(),
+      step: z.string(),
+      comuneCode: z.string(),
+      riskLevel: z.string().nullable(),
+      since: iso,
+      stuckForMinutes: z.number().int(),
+      reasons: z.array(
+        z.object({
+          kind: z.enum(['task_overdue', 'no_progress', 'activity_failing', 'workflow_task_failing', 'workflow_failed', 'no_worker']),
+          since: iso,
+          detail: z.string(),
+          suggestedActions: z.array(z.enum(['reassign', 'escalate', 'add_note', 'cancel', 'check_worker', 'fix_and_reset'])),
+          taskId: z.string().optional(),
+          activityType: z.string().optional(),
+          attempt: z.number().int().optional(),
+          lastError: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+});
+
+const counts = z.record(z.string(), z.number().int());
+const summary = z.object({
+  generatedAt: iso,
+  byStatus: counts,
+  byStep: counts,
+  byComune: counts,
+  slaBreaches: z.object({ overdueCases: z.number().int(), overdueTasksByType: counts, takeChargeUnclaimed: z.number().int(), escalatedOpenTasks: z.number().int() }),
+});
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problem } } });
+const idParam = (name: 'id', schema: z.ZodType) => z.object({ [name]: schema });
+
+interface Operation {
+  method: RouteConfig['method'];
+  path: string;
+  summary: string;
+  action?: Action;
+  request?: RouteConfig['request'];
+  ok: { status: number; schema: z.ZodType; description: string };
+  errors?: number[];
+}
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Richiesta malformata',
+  401: 'Token mancante, scaduto o non valido',
+  403: 'Ruolo non autorizzato o caso di un altro Comune',
+  404: 'Caso o attività inesistente',
+  409: 'Conflitto (già presa in carico, non assegnatario, caso chiuso, ...)',
+  413: 'Corpo della richiesta troppo grande',
+  422: 'Dati non validi (errori per campo)',
+  429: 'Troppi tentativi',
+  503: 'Il motore dei workflow non risponde',
+};
+
+const body = (schema: z.ZodType) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+
+const OPERATIONS: Operation[] = [
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Accesso: restituisce un token Bearer',
+    request: body(loginBody),
+    ok: { status: 200, description: 'Token', schema: z.object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: iso, user: z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES), comuneCode: z.string().nullable() }) }) },
+    errors: [400, 401, 422, 429],
+  },
+  { method: 'get', path: '/api/auth/me', summary: 'Utente del token', ok: { status: 200, description: 'Utente', schema: z.object({ id: z.string(), role: z.enum(ROLES), comuneCode: z.string().nullable() }) }, errors: [401] },
+  {
+    method: 'post',
+    path: '/api/cases',
+    summary: 'Ricezione della segnalazione (idempotente su forza + numero di segnalazione o Idempotency-Key)',
+    action: 'case.create',
+    request: { ...body(intakeSchema), headers: z.object({ 'Idempotency-Key': z.string().optional() }) },
+    ok: { status: 201, description: 'Caso creato (200 se la segnalazione era già stata ricevuta)', schema: z.object({ caseId, reference: z.string(), created: z.boolean() }) },
+    errors: [400, 401, 403, 409, 413, 422, 503],
+  },
+  { method: 'get', path: '/api/cases', summary: 'Elenco dei casi (filtri, ordinamento, paginazione)', action: 'case.list', request: { query: caseListQuery }, ok: { status: 200, description: 'Pagina di casi', schema: page(caseSummary) }, errors: [400, 401, 403] },
+  {
+    method: 'get',
+    path: '/api/cases/{id}',
+    summary: 'Fascicolo del caso (persone, attività, cronologia, note, scadenze); `live=true` aggiunge lo stato del workflow',
+    action: 'case.read',
+    request: { params: idParam('id', caseId), query: caseDetailQuery },
+    ok: { status: 200, description: 'Fascicolo', schema: z.object({ case: caseSummary, report: z.unknown(), people: z.array(z.unknown()), tasks: z.object({ open: z.array(z.unknown()), past: z.array(z.unknown()) }), timeline: z.array(z.unknown()), notes: z.array(z.unknown()), submissions: z.array(z.unknown()), placements: z.array(z.unknown()).describe('Indirizzo protetto visibile solo al coordinatore'), deadlines: z.array(z.unknown()), live: caseState.nullable().optional() }) },
+    errors: [400, 401, 403, 404],
+  },
+  { method: 'post', path: '/api/cases/{id}/notes', summary: 'Nota di turno', action: 'case.note', request: { params: idParam('id', caseId), ...body(noteBody) }, ok: { status: 201, description: 'Nota salvata', schema: z.object({ note: z.unknown(), signalled: z.boolean() }) }, errors: [400, 401, 403, 404, 409, 422] },
+  { method: 'post', path: '/api/cases/{id}/cancel', summary: 'Annulla il caso con motivazione', action: 'case.cancel', request: { params: idParam('id', caseId), ...body(reasonBody) }, ok: { status: 200, description: 'Caso chiuso', schema: caseState }, errors: [400, 401, 403, 404, 409, 422, 503] },
+  { method: 'post', path: '/api/cases/{id}/override-scope', summary: 'Prende in carico un caso fuori competenza', action: 'case.override_scope', request: { params: idParam('id', caseId), ...body(reasonBody) }, ok: { status: 200, description: 'Nuovo stato', schema: caseState }, errors: [400, 401, 403, 404, 409, 422, 503] },
+  { method: 'post', path: '/api/cases/{id}/move-handover', summary: 'Sposta l’ora del passaggio di consegne', action: 'case.move_handover', request: { params: idParam('id', caseId), ...body(moveHandoverBody) }, ok: { status: 200, description: 'Nuovo stato', schema: caseState }, errors: [400, 401, 403, 404, 409, 422, 503] },
+  { method: 'post', path: '/api/cases/{id}/escalate', summary: 'Escalation al coordinatore', action: 'case.escalate', request: { params: idParam('id', caseId), ...body(reasonBody) }, ok: { status: 200, description: 'Nuovo stato', schema: caseState }, errors: [400, 401, 403, 404, 409, 422, 503] },
+  { method: 'get', path: '/api/tasks', summary: 'Attività: mie, libere del mio ruolo, tutte (coordinatore)', action: 'task.list', request: { query: taskListQuery }, ok: { status: 200, description: 'Pagina di attività', schema: page(taskSummary) }, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/tasks/{id}', summary: 'Attività con il JSON Schema del suo modulo', action: 'task.read', request: { params: idParam('id', taskId) }, ok: { status: 200, description: 'Attività', schema: taskSummary.extend({ formSchema: z.record(z.string(), z.unknown()), submission: z.unknown() }) }, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/tasks/{id}/claim', summary: 'Prende in carico l’attività', action: 'task.claim', request: { params: idParam('id', taskId) }, ok: { status: 200, description: 'Nuovo stato', schema: caseState }, errors: [400, 401, 403, 404, 409, 503] },
+  { method: 'post', path: '/api/tasks/{id}/complete', summary: 'Completa l’attività con il modulo', action: 'task.complete', request: { params: idParam('id', taskId), ...body(completeTaskBody) }, ok: { status: 200, description: 'Nuovo stato', schema: caseState }, errors: [400, 401, 403, 404, 409, 422, 503] },
+  { method: 'post', path: '/api/tasks/{id}/reassign', summary: 'Riassegna l’attività', action: 'task.reassign', request: { params: idParam('id', taskId), ...body(reassignTaskBody) }, ok: { status: 200, description: 'Nuovo stato', schema: caseState }, errors: [400, 401, 403, 404, 409, 422, 503] },
+  { method: 'get', path: '/api/supervision/stuck', summary: 'Casi bloccati con motivo, da quando e azioni suggerite', action: 'supervision.read', ok: { status: 200, description: 'Casi bloccati', schema: stuckReport }, errors: [401, 403, 503] },
+  { method: 'get', path: '/api/supervision/summary', summary: 'Conteggi per stato, fase, Comune e violazioni SLA', action: 'supervision.read', ok: { status: 200, description: 'Riepilogo', schema: summary }, errors: [401, 403] },
+];
+
 export function buildOpenApiDocument(): Record<string, unknown> {
-  return { openapi: '3.0.3', info: { title: 'PIS case management API', version: '0.1.0' }, paths: {} };
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  for (const op of OPERATIONS) {
+    const isPublic = op.path === '/api/auth/login';
+    const roles = op.action ? PERMISSIONS[op.action].join(', ') : 'tutti i ruoli';
+    registry.registerPath({
+      method: op.method,
+      path: op.path,
+      summary: op.summary,
+      description: isPublic ? 'Pubblico (limitato nei tentativi falliti).' : `Ruoli: ${roles}.`,
+      tags: [op.path.split('/')[2] ?? 'api'],
+      ...(isPublic ? {} : { security: [{ [bearer.name]: [] }] }),
+      ...(op.request !== undefined && { request: op.request }),
+      responses: {
+        [op.ok.status]: json(op.ok.schema, op.ok.description),
+        ...Object.fromEntries((op.errors ?? []).map((s) => [s, problemResponse(ERROR_TEXT[s] ?? 'Errore')])),
+      },
+    });
+  }
+  const generator = new OpenApiGeneratorV3(registry.definitions);
+  return generator.generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: 'PIS case management API',
+      version: '0.1.0',
+      description: 'API per operatori e coordinatori del Pronto Intervento Sociale. Errori in application/problem+json.',
+    },
+    servers: [{ url: '/' }],
+  }) as unknown as Record<string, unknown>;
 }

@@ -347,3 +347,48 @@ describe('case and task reads', () => {
     expect((await page({ overdue: 'true' })).items.map((c) => c.id)).not.toContain(caseId);
   });
 });
+
+describe('OpenAPI and docs', () => {
+  it('GET /api/openapi.json documents every operation, generated from the zod schemas', async () => {
+    const res = await request(h.app).get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = res.body as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { required?: string[] } }> }; security?: unknown[] }>> };
+    expect(doc.openapi).toBe('3.0.3');
+    expect(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`))).toEqual(
+      expect.arrayContaining([
+        'POST /api/auth/login',
+        'GET /api/auth/me',
+        'POST /api/cases',
+        'GET /api/cases',
+        'GET /api/cases/{id}',
+        'POST /api/cases/{id}/notes',
+        'POST /api/cases/{id}/cancel',
+        'POST /api/cases/{id}/override-scope',
+        'POST /api/cases/{id}/move-handover',
+        'POST /api/cases/{id}/escalate',
+        'GET /api/tasks',
+        'GET /api/tasks/{id}',
+        'POST /api/tasks/{id}/claim',
+        'POST /api/tasks/{id}/complete',
+        'POST /api/tasks/{id}/reassign',
+        'GET /api/supervision/stuck',
+        'GET /api/supervision/summary',
+      ]) as unknown,
+    );
+    const intake = doc.paths['/api/cases']?.post?.requestBody?.content['application/json']?.schema;
+    expect(intake?.required).toEqual(expect.arrayContaining(['reportingForce', 'reportNumber', 'eventComuneCode', 'people']));
+    expect(doc.paths['/api/cases']?.get?.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/auth/login']?.post?.security).toBeUndefined();
+  });
+
+  it('GET /api/docs is a self-contained page under a strict CSP', async () => {
+    const page = await request(h.app).get('/api/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.text).not.toMatch(/https?:\/\/(?!localhost)/);
+    const script = await request(h.app).get('/api/docs/app.js');
+    expect(script.status).toBe(200);
+    expect(script.text).toContain('/api/openapi.json');
+  });
+});
