@@ -14,6 +14,7 @@ import {
   reasonBody,
   reassignTaskBody,
   taskListQuery,
+  userListQuery,
 } from './routes/schemas';
 
 /**
@@ -198,6 +199,8 @@ const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/tasks/{id}/reassign', summary: 'Riassegna l’attività', action: 'task.reassign', request: { params: idParam('id', taskId), ...body(reassignTaskBody) }, ok: { status: 200, description: 'Nuovo stato', schema: caseState }, errors: [400, 401, 403, 404, 409, 422, 503] },
   { method: 'get', path: '/api/supervision/stuck', summary: 'Casi bloccati con motivo, da quando e azioni suggerite', action: 'supervision.read', ok: { status: 200, description: 'Casi bloccati', schema: stuckReport }, errors: [401, 403, 503] },
   { method: 'get', path: '/api/supervision/summary', summary: 'Conteggi per stato, fase, Comune e violazioni SLA', action: 'supervision.read', ok: { status: 200, description: 'Riepilogo', schema: summary }, errors: [401, 403] },
+  { method: 'get', path: '/api/reference/comuni', summary: 'Comuni (codice ISTAT, nome, provincia, Ambito)', action: 'case.list', ok: { status: 200, description: 'Comuni', schema: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), province: z.string(), ambitoId: z.string().nullable() })) }) }, errors: [401, 403] },
+  { method: 'get', path: '/api/reference/users', summary: 'Utenti attivi (per riassegnare un’attività)', action: 'task.reassign', request: { query: userListQuery }, ok: { status: 200, description: 'Utenti', schema: z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES), comuneCode: z.string().nullable() })) }) }, errors: [400, 401, 403] },
 ];
 
 export function buildOpenApiDocument(): Record<string, unknown> {

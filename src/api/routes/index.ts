@@ -4,6 +4,7 @@ import { authRouter } from './auth';
 import { casesRouter } from './cases';
 import { type ApiDeps, authenticate } from './context';
 import { docsRouter } from './docs';
+import { referenceRouter } from './reference';
 import { tasksRouter } from './tasks';
 
 export type { ApiDeps } from './context';
@@ -21,5 +22,6 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/cases', casesRouter(deps));
   api.use('/tasks', tasksRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
+  api.use('/reference', referenceRouter(deps));
   app.use('/api', api);
 }

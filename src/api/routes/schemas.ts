@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_STATUSES, RISK_LEVELS, STEPS, TARGET_CATEGORIES } from '../../workflows/definitions';
+import { CASE_STATUSES, RISK_LEVELS, ROLES, STEPS, TARGET_CATEGORIES } from '../../workflows/definitions';
 import { TASK_TYPES } from '../../workflows/forms';
 
 /** Request schemas of the API: validated by the routes and published in the OpenAPI document. */
@@ -63,6 +63,13 @@ export const completeTaskBody = z
 
 export const reassignTaskBody = z
   .object({ assigneeId: z.string().trim().min(1).max(64).describe('Utente a cui assegnare'), reason })
+  .strict();
+
+export const userListQuery = z
+  .object({
+    role: z.enum(ROLES).optional().describe('Solo gli utenti di questo ruolo'),
+    comune: istatCode.optional().describe('Solo gli assistenti sociali di questo Comune'),
+  })
   .strict();
 
 export const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
