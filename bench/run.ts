@@ -1,0 +1,278 @@
+/**
+ * `npm run bench`: what the operator API costs on top of direct calls, and how the read-model
+ * queries scale. Starts its own embedded PostgreSQL and Temporal dev server under
+ * .cache/bench-<pid> (removed at the end), a case worker and the API on an ephemeral port.
+ *
+ *   create-case    POST /api/cases              vs receiveReport() in-process (DB write + workflow start)
+ *   complete-task  POST /api/tasks/:id/complete vs handle.executeUpdate(completeTaskUpdate)
+ *   list / stuck   GET /api/cases, /api/tasks, /api/supervision/stuck at 10k and 100k read-model rows
+ *
+ * Settings (environment): BENCH_ITERATIONS (default 30), BENCH_ROWS (default "10000,100000").
+ * Numbers depend on the machine: compare ratios, not absolute times.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import path from 'node:path';
+import { createActivities } from '../src/activities';
+import { outboxOnlyNotifier } from '../src/activities/notifier';
+import { createApp } from '../src/api/app';
+import { createLogger } from '../src/api/logger';
+import { createAuth, mountApiRoutes } from '../src/api/routes';
+import { receiveReport } from '../src/cases/intake';
+import { intakeSchema } from '../src/cases/intake-schema';
+import { loadConfig } from '../src/config';
+import { DEMO_USERS, seedDemoUsers } from '../src/db/demo-users';
+import { applyMigrations } from '../src/db/migrate';
+import { createPrismaClient } from '../src/db/prisma';
+import { seedReferenceData } from '../src/db/seed';
+import { resolveTemporalCli } from '../src/embedded/binaries';
+import { startEmbeddedPostgres } from '../src/embedded/postgres';
+import { startTemporalDevServer } from '../src/embedded/temporal';
+import type { PrismaClient } from '../src/generated/prisma/client';
+import { connectNativeConnection, connectTemporal } from '../src/temporal/client';
+import { createCaseWorker } from '../src/temporal/worker';
+import { caseWorkflowId, completeTaskUpdate } from '../src/workflows/definitions';
+
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
+const ROW_STEPS = (process.env.BENCH_ROWS ?? '10000,100000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+const NAMESPACE = 'default';
+
+interface Row {
+  metric: string;
+  rows: string;
+  n: number;
+  p50: number;
+  p95: number;
+  ratio?: string;
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function time<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
+  const start = process.hrtime.bigint();
+  const value = await fn();
+  samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  return value;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let seq = 0;
+function report(): Record<string, unknown> {
+  seq += 1;
+  return {
+    reportingForce: 'polizia_locale',
+    officerName: 'Agente Bench',
+    callbackNumber: '+39 02 0000000',
+    reportNumber: `BENCH-${process.pid}-${seq}-${randomUUID().slice(0, 8)}`,
+    reportedAt: '2026-11-15T23:10:00+01:00',
+    eventComuneCode: '015182',
+    eventAddress: 'Via di prova 1',
+    categories: ['homeless'],
+    people: [{ role: 'subject' }],
+    narrative: 'Caso sintetico per il benchmark.',
+  };
+}
+
+async function waitForTask(prisma: PrismaClient, caseId: string, type: string): Promise<string> {
+  for (let i = 0; i < 300; i += 1) {
+    const task = await prisma.task.findFirst({ where: { caseId, type, status: { in: ['open', 'claimed'] } } });
+    if (task) return task.id;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ${type} task for ${caseId}`);
+}
+
+/** Synthetic read-model rows (no workflows behind them), inserted by SQL in one statement each. */
+async function fillReadModel(prisma: PrismaClient, target: number): Promise<void> {
+  const current = await prisma.case.count();
+  const missing = target - current;
+  if (missing <= 0) return;
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO "Case" (id, reference, "workflowId", "reportingForce", "reportNumber", "ambitoId", "eventComuneCode",
+      "competentComuneCode", categories, "minorsInvolved", status, step, "riskLevel", flags, "openTaskRoles", "reportedAt",
+      "lastProgressAt", "overdueSince", "createdById", "updatedAt")
+    SELECT id, 'SYN-' || id, 'syn-' || id, 'carabinieri', 'SYN-' || id, 'rhodense',
+      (ARRAY['015009','015087','015116','015170','015176','015179','015182','015211','015229'])[1 + (g % 9)],
+      CASE WHEN g % 3 = 0 THEN (ARRAY['015182','015116'])[1 + (g % 2)] END,
+      ARRAY[(ARRAY['homeless','women_violence','msna','frail_without_caregiver'])[1 + (g % 4)]], g % 7 = 0,
+      (ARRAY['closed','closed','closed','open','awaiting_handover','handover'])[1 + (g % 6)],
+      (ARRAY['closure','closure','closure','intervention','handover','handover'])[1 + (g % 6)],
+      (ARRAY['low','medium','high','critical'])[1 + (g % 4)], ARRAY[]::text[], ARRAY[]::text[],
+      now() - (g % 1000) * interval '1 hour', now() - (g % 500) * interval '1 minute',
+      CASE WHEN g % 11 = 0 THEN now() - interval '1 hour' END, 'u-intake', now()
+    FROM (SELECT gen_random_uuid()::text AS id, g FROM generate_series(1, ${missing}) AS g) s`);
+  await prisma.$executeRawUnsafe(`
+    INSERT INTO "Task" (id, "caseId", type, "candidateRole", status, "createdAt", "dueAt", escalation)
+    SELECT c.id || '-t1', c.id, 'intervention', 'emergency_operator', 'open', now() - interval '2 hours',
+      now() + ((abs(hashtext(c.id)) % 240) - 120) * interval '1 minute', '{"trigger":"none"}'::jsonb
+    FROM "Case" c WHERE c.reference LIKE 'SYN-%' AND c.status = 'open'
+      AND NOT EXISTS (SELECT 1 FROM "Task" t WHERE t.id = c.id || '-t1')`);
+  await prisma.$executeRawUnsafe('ANALYZE "Case"; ');
+  await prisma.$executeRawUnsafe('ANALYZE "Task"; ');
+}
+
+async function main(): Promise<void> {
+  const dir = path.resolve(__dirname, '..', '.cache', `bench-${process.pid}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.chmodSync(dir, 0o777);
+  const stops: Array<() => Promise<unknown>> = [];
+  try {
+    process.stderr.write('bench: starting PostgreSQL and Temporal…\n');
+    const cliPath = await resolveTemporalCli();
+    const [pg, temporal] = await Promise.all([
+      startEmbeddedPostgres({ dataDir: dir, port: await freePort() }),
+      startTemporalDevServer({ cliPath, dataDir: path.join(dir, 'temporal'), port: await freePort(), namespace: NAMESPACE, startTimeoutMs: 120_000 }),
+    ]);
+    stops.push(() => pg.stop(), () => temporal.stop());
+    await pg.createDatabase('bench');
+    const url = pg.urlFor('bench');
+    await applyMigrations(url);
+    const prisma = createPrismaClient(url);
+    stops.unshift(() => prisma.$disconnect());
+    await seedReferenceData(prisma);
+    await seedDemoUsers(prisma);
+
+    const config = loadConfig({ NODE_ENV: 'test', AUTH_TOKEN_SECRET: randomUUID() + randomUUID(), LOG_LEVEL: 'silent' });
+    const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
+    const { client, connection } = await connectTemporal({ ...config.temporal, namespace: NAMESPACE }, { address: temporal.address });
+    stops.unshift(() => connection.close());
+    const native = await connectNativeConnection(config.temporal, { address: temporal.address });
+    const worker = await createCaseWorker({
+      connection: native,
+      namespace: NAMESPACE,
+      taskQueue,
+      activities: createActivities({ prisma, notifier: outboxOnlyNotifier }),
+    });
+    const running = worker.run();
+    stops.unshift(async () => {
+      worker.shutdown();
+      await running;
+      await native.close();
+    });
+
+    const logger = createLogger({ level: 'silent' });
+    const deps = {
+      prisma,
+      temporal: { client, connection, taskQueue, namespace: NAMESPACE },
+      auth: createAuth(config, prisma),
+      logger,
+      config,
+      testing: { loginRateLimit: { windowMs: 60_000, limit: 10_000 } },
+    };
+    const ok = () => Promise.resolve();
+    const app = createApp({ config, logger, health: { temporal: ok, database: ok, migrations: () => Promise.resolve([]) }, mount: (a) => mountApiRoutes(a, deps) });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    stops.unshift(() => new Promise((resolve) => server.close(resolve)));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const tokens: Record<string, string> = {};
+    for (const u of DEMO_USERS) {
+      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: u.username, password: u.password }) });
+      tokens[u.username] = ((await res.json()) as { token: string }).token;
+    }
+    const api = async (user: string, method: string, p: string, body?: unknown): Promise<unknown> => {
+      const res = await fetch(`${base}${p}`, {
+        method,
+        headers: { Authorization: `Bearer ${tokens[user]}`, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = (await res.json());
+      if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    const intakeActor = { userId: 'u-intake', role: 'intake_operator' as const };
+    const op1 = { userId: 'u-op1', role: 'emergency_operator' as const };
+    const rows: Row[] = [];
+    const row = (metric: string, rowsLabel: string, samples: number[], ratioTo?: number[]) => {
+      const r: Row = { metric, rows: rowsLabel, n: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95) };
+      if (ratioTo) r.ratio = `${(r.p50 / percentile(ratioTo, 50)).toFixed(2)}×`;
+      rows.push(r);
+    };
+
+    process.stderr.write('bench: warming up…\n');
+    for (let i = 0; i < 3; i += 1) {
+      const { caseId } = (await api('intake', 'POST', '/api/cases', report())) as { caseId: string };
+      await waitForTask(prisma, caseId, 'take_charge');
+    }
+
+    process.stderr.write(`bench: create-case × ${ITERATIONS} (API and direct)…\n`);
+    const createApi: number[] = [];
+    const createDirect: number[] = [];
+    const apiCases: string[] = [];
+    const directCases: string[] = [];
+    for (let i = 0; i < ITERATIONS; i += 1) {
+      const viaApi = (await time(createApi, () => api('intake', 'POST', '/api/cases', report()))) as { caseId: string };
+      apiCases.push(viaApi.caseId);
+      const data = intakeSchema.parse(report());
+      const direct = await time(createDirect, () => receiveReport({ prisma, client, taskQueue }, data, intakeActor));
+      directCases.push(direct.caseId);
+    }
+    row('create-case: POST /api/cases', '-', createApi, createDirect);
+    row('create-case: direct (receiveReport)', '-', createDirect);
+
+    process.stderr.write(`bench: complete-task × ${ITERATIONS} (API and direct)…\n`);
+    const completeApi: number[] = [];
+    const completeDirect: number[] = [];
+    const form = { etaMinutes: 10 };
+    for (let i = 0; i < ITERATIONS; i += 1) {
+      const a = await waitForTask(prisma, apiCases[i] as string, 'take_charge');
+      await time(completeApi, () => api('operatore1', 'POST', `/api/tasks/${a}/complete`, { form }));
+      const caseId = directCases[i] as string;
+      const d = await waitForTask(prisma, caseId, 'take_charge');
+      await time(completeDirect, () =>
+        client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(completeTaskUpdate, { args: [{ taskId: d, actor: op1, form, submittedAt: new Date().toISOString() }] }),
+      );
+    }
+    row('complete-task: POST /api/tasks/:id/complete', '-', completeApi, completeDirect);
+    row('complete-task: direct executeUpdate', '-', completeDirect);
+
+    const reads: Array<[string, string, string]> = [
+      ['list: GET /api/cases?status=active', 'coordinatore', '/api/cases?status=active&limit=50'],
+      ['list: GET /api/cases?comune&overdue', 'coordinatore', '/api/cases?comune=015182&overdue=true&sort=overdueSince&limit=50'],
+      ['list: GET /api/cases (social worker)', 'as.rho', '/api/cases?limit=50'],
+      ['list: GET /api/tasks?scope=all', 'coordinatore', '/api/tasks?scope=all&limit=50'],
+      ['stuck: GET /api/supervision/stuck', 'coordinatore', '/api/supervision/stuck'],
+      ['summary: GET /api/supervision/summary', 'admin', '/api/supervision/summary'],
+    ];
+    for (const target of ROW_STEPS) {
+      process.stderr.write(`bench: filling the read model to ${target} cases…\n`);
+      await fillReadModel(prisma, target);
+      for (const [metric, user, p] of reads) {
+        const samples: number[] = [];
+        await api(user, 'GET', p);
+        for (let i = 0; i < ITERATIONS; i += 1) await time(samples, () => api(user, 'GET', p));
+        row(metric, target.toLocaleString('en'), samples);
+      }
+    }
+
+    const header = ['metric', 'rows', 'n', 'p50 ms', 'p95 ms', 'API/direct (p50)'];
+    const lines = rows.map((r) => [r.metric, r.rows, String(r.n), r.p50.toFixed(1), r.p95.toFixed(1), r.ratio ?? '']);
+    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+    const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i >= 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
+    console.log(fmt(header));
+    console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    for (const l of lines) console.log(fmt(l));
+    console.log(`\nstuck: describes at most 200 running cases per request in Temporal; synthetic rows have no workflow behind them.`);
+  } finally {
+    for (const stop of stops) await stop().catch((err: unknown) => process.stderr.write(`bench: cleanup: ${String(err)}\n`));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
