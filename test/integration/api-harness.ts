@@ -1,4 +1,5 @@
 import type { Connection, Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -43,10 +44,17 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startApiHarness(name: string, options: { testing?: ApiDeps['testing']; worker?: boolean } = {}): Promise<ApiHarness> {
+export interface HarnessOptions {
+  testing?: ApiDeps['testing'];
+  worker?: boolean;
+  /** The production data converter (encryption) for client and workers; default JSON otherwise. */
+  dataConverter?: DataConverter;
+}
+
+export async function startApiHarness(name: string, options: HarnessOptions = {}): Promise<ApiHarness> {
   const db = await createTestDatabase(`api_${name}`);
   await seedDemoUsers(db.prisma);
-  const { client, connection } = await testClient();
+  const { client, connection } = await testClient(options.dataConverter);
   const taskQueue = uniqueTaskQueue(`api-${name}`);
   const config = loadConfig({ NODE_ENV: 'test', AUTH_TOKEN_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', API_BODY_LIMIT: '100kb' });
   const logger = createLogger({ level: 'silent' });
@@ -73,6 +81,7 @@ export async function startApiHarness(name: string, options: { testing?: ApiDeps
       namespace: testNamespace(),
       taskQueue: queue,
       activities: createActivities({ prisma, notifier: outboxOnlyNotifier }),
+      dataConverter: options.dataConverter,
       shutdownGraceSeconds: 1,
     });
     const running = worker.run();

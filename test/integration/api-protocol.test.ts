@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { createDataConverter } from '../../src/temporal/data-converter';
+import { parseKeyring } from '../../src/temporal/keyring';
 import { activeTask, type ApiHarness, bearer, createCase, eventually, startApiHarness, sundayReport } from './api-harness';
 
 /** Whole cases driven through the API on the real worker, dev server and database. */
@@ -215,5 +218,30 @@ describe('coordinator actions', () => {
     const claim = await request(h.app).post(`/api/tasks/${takeCharge.id}/claim`).set(...bearer(h, 'operatore1'));
     expect(claim.status).toBe(409);
     expect(claim.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe('with the production (encrypting) data converter', () => {
+  let enc: ApiHarness;
+  beforeAll(async () => {
+    const keyring = parseKeyring(`k1:${randomBytes(32).toString('base64')}`);
+    enc = await startApiHarness('protocol_encrypted', { dataConverter: createDataConverter(keyring) });
+  }, 120_000);
+  afterAll(async () => {
+    await enc?.close();
+  });
+
+  it('workflow rejections still map to problem details with their code and message', async () => {
+    const caseId = await createCase(enc);
+    const task = await activeTask(enc, caseId, 'take_charge');
+    expect((await request(enc.app).post(`/api/tasks/${task.id}/claim`).set(...bearer(enc, 'operatore1'))).status).toBe(200);
+    const conflict = await request(enc.app).post(`/api/tasks/${task.id}/claim`).set(...bearer(enc, 'operatore2'));
+    expect(conflict.status).toBe(409);
+    expect(conflict.body).toMatchObject({ code: 'ALREADY_CLAIMED', detail: 'Attività già presa in carico da un altro operatore' });
+    const wrongRole = await request(enc.app).post(`/api/tasks/${task.id}/claim`).set(...bearer(enc, 'coordinatore'));
+    expect(wrongRole.status).toBe(403);
+    expect(wrongRole.body).toMatchObject({ code: 'WRONG_ROLE' });
+    const file = await request(enc.app).get(`/api/cases/${caseId}`).query({ live: 'true' }).set(...bearer(enc, 'operatore1'));
+    expect(file.body).toMatchObject({ live: { caseId, step: 'take_charge' } });
   });
 });

@@ -41,6 +41,9 @@ const LIST_SELECT = {
   createdAt: true,
 } satisfies Prisma.CaseSelect;
 
+/** The live view is a nice-to-have: it must not hold the case file up for long. */
+const LIVE_QUERY_TIMEOUT_MS = 5000;
+const SIGNAL_TIMEOUT_MS = 10_000;
 const NULLABLE_SORT = new Set(['overdueSince', 'handoverAt']);
 
 /** Loads the case row an actor acts on: 404 when unknown, 403 outside the actor's Comune. */
@@ -166,7 +169,7 @@ export function casesRouter(deps: ApiDeps): Router {
       ].sort((a, b) => a.at.getTime() - b.at.getTime());
       let live: unknown;
       if (q.live === true) {
-        live = await withWorkflowDeadline({ ...deps, testing: { workflowCallTimeoutMs: 5000 } }, () => handle(c.id).query(getCaseQuery))
+        live = await withWorkflowDeadline(deps, () => handle(c.id).query(getCaseQuery), LIVE_QUERY_TIMEOUT_MS)
           .then((view) => caseStateOf(view))
           .catch((err: unknown) => {
             (req.log ?? deps.logger).warn({ err: loggableError(err) }, 'live case query failed');
@@ -203,8 +206,10 @@ export function casesRouter(deps: ApiDeps): Router {
       const note = await deps.prisma.note.create({
         data: { id: randomUUID(), caseId: c.id, authorId: ctx.actor.userId, authorRole: ctx.actor.role, text },
       });
-      const signalled = await withWorkflowDeadline({ ...deps, testing: { workflowCallTimeoutMs: 10_000 } }, () =>
-        handle(c.id).signal(noteAddedSignal, { noteId: note.id, actor: ctx.actor, at: note.createdAt.toISOString() }),
+      const signalled = await withWorkflowDeadline(
+        deps,
+        () => handle(c.id).signal(noteAddedSignal, { noteId: note.id, actor: ctx.actor, at: note.createdAt.toISOString() }),
+        SIGNAL_TIMEOUT_MS,
       ).then(
         () => true,
         (err: unknown) => {

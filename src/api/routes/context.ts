@@ -138,7 +138,7 @@ export function notFound(what: 'case' | 'task'): ProblemError {
 }
 
 /** Wraps a workflow call in a deadline, so a case without a worker answers 503 instead of hanging. */
-export function withWorkflowDeadline<T>(deps: ApiDeps, fn: () => Promise<T>): Promise<T> {
-  const ms = deps.testing?.workflowCallTimeoutMs ?? 30_000;
+export function withWorkflowDeadline<T>(deps: ApiDeps, fn: () => Promise<T>, timeoutMs?: number): Promise<T> {
+  const ms = timeoutMs ?? deps.testing?.workflowCallTimeoutMs ?? 30_000;
   return deps.temporal.connection.withDeadline(Date.now() + ms, fn);
 }
