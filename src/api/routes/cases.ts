@@ -5,6 +5,7 @@ import { IntakeError, receiveReport } from '../../cases/intake';
 import { intakeSchema } from '../../cases/intake-schema';
 import {
   type Actor,
+  CASE_STATUSES,
   cancelCaseUpdate,
   caseWorkflowId,
   escalateCaseUpdate,
@@ -44,6 +45,7 @@ const LIST_SELECT = {
 /** The live view is a nice-to-have: it must not hold the case file up for long. */
 const LIVE_QUERY_TIMEOUT_MS = 5000;
 const SIGNAL_TIMEOUT_MS = 10_000;
+const RUNNING_STATUSES = CASE_STATUSES.filter((s) => s !== 'closed');
 const NULLABLE_SORT = new Set(['overdueSince', 'handoverAt']);
 
 /** Loads the case row an actor acts on: 404 when unknown, 403 outside the actor's Comune. */
@@ -58,7 +60,7 @@ export async function visibleCase(deps: ApiDeps, ctx: RequestContext, id: string
 
 function listWhere(actor: Actor, q: ReturnType<typeof caseListQuery.parse>): Prisma.CaseWhereInput {
   const and: Prisma.CaseWhereInput[] = [caseScope(actor)];
-  if (q.status === 'active') and.push({ status: { not: 'closed' } });
+  if (q.status === 'active') and.push({ status: { in: RUNNING_STATUSES } }); // IN, not <>: the status index applies
   else if (q.status !== undefined) and.push({ status: q.status });
   if (q.step !== undefined) and.push({ step: q.step });
   if (q.risk !== undefined) and.push({ riskLevel: q.risk });
