@@ -146,9 +146,10 @@ async function waitUntilReady(opts: {
   void opts.failed.then((e) => (failure = e));
   while (Date.now() < deadline) {
     if (failure) throw failure;
-    let connection: Connection | undefined;
+    // lazy + ensureConnected, so that a failed attempt still leaves a connection to close.
+    const connection = Connection.lazy({ address: opts.address, connectTimeout: 2_000 });
     try {
-      connection = await Connection.connect({ address: opts.address, connectTimeout: 2_000 });
+      await connection.ensureConnected();
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: opts.namespace });
       const missing = ALL_SEARCH_ATTRIBUTES.filter((k) => !(k.name in customAttributes));
       if (missing.length === 0) return;
@@ -156,7 +157,7 @@ async function waitUntilReady(opts: {
     } catch (err) {
       lastError = (err as Error).message;
     } finally {
-      await connection?.close().catch(() => undefined);
+      await connection.close().catch(() => undefined);
     }
     await Promise.race([new Promise((r) => setTimeout(r, 250)), opts.failed]);
   }

@@ -124,16 +124,19 @@ describe('startTemporalDevServer', () => {
   });
 
   it('fails with the server output when the CLI cannot start', async () => {
-    const blocker = net.createServer();
+    // A port already taken by something that is not Temporal.
+    const sockets = new Set<net.Socket>();
+    const blocker = net.createServer((socket) => sockets.add(socket));
     const port = await new Promise<number>((resolve) =>
       blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)),
     );
     try {
       await expect(
         startTemporalDevServer({ cliPath: temporalCliPath(), dataDir, port, namespace: 'default', startTimeoutMs: 30_000 }),
-      ).rejects.toThrow(/did not become ready/);
+      ).rejects.toThrow(/did not become ready: temporal server start-dev exited early[\s\S]*Last server output:[\s\S]*address already in use/);
     } finally {
-      blocker.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => blocker.close(resolve));
     }
   });
 });
