@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createPrismaClient } from '../../src/db/prisma';
 import { sanitiseFailure } from '../../src/supervision/stuck';
+import { CASE_WORKFLOW_TYPE, caseWorkflowId } from '../../src/workflows/definitions';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { activeTask, type ApiHarness, bearer, createCase, eventually, startApiHarness, sundayReport } from './api-harness';
@@ -126,6 +127,36 @@ describe('GET /api/supervision/stuck', () => {
     expect(reason?.lastError).toEqual(expect.any(String));
     expect(reason?.lastError).not.toContain(brokenUrl.pathname.slice(1));
     expect(reason?.lastError).not.toMatch(/\n/);
+  });
+
+  it('reports a workflow whose code keeps failing (as after a bad deploy)', async () => {
+    // A case whose workflow input is broken: the real workflow code throws a TypeError on its
+    // first task, so Temporal retries the workflow task again and again.
+    const caseId = crypto.randomUUID();
+    await h.prisma.case.create({
+      data: {
+        id: caseId,
+        reference: `PIS-BROKEN-${caseId.slice(0, 8)}`,
+        workflowId: caseWorkflowId(caseId),
+        reportingForce: 'carabinieri',
+        reportNumber: `BROKEN-${caseId}`,
+        ambitoId: 'rhodense',
+        eventComuneCode: '015182',
+        status: 'intake',
+        step: 'intake',
+        reportedAt: new Date(),
+        lastProgressAt: new Date(),
+        createdById: 'u-intake',
+      },
+    });
+    await h.client.workflow.start(CASE_WORKFLOW_TYPE, { workflowId: caseWorkflowId(caseId), taskQueue: h.taskQueue, args: [{ caseId }] });
+    const report = await eventually('workflow_task_failing in the stuck list', async () => {
+      const r = await stuck();
+      return reasonOf(r, caseId, 'workflow_task_failing') ? r : undefined;
+    });
+    expect(reasonOf(report, caseId, 'workflow_task_failing')).toMatchObject({ suggestedActions: ['fix_and_reset'] });
+    expect(reasonOf(report, caseId, 'workflow_task_failing')?.attempt).toBeGreaterThan(1);
+    await h.client.workflow.getHandle(caseWorkflowId(caseId)).terminate('test done');
   });
 
   it('is for coordinators and admins only', async () => {
