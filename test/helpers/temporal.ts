@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection } from '@temporalio/worker';
@@ -63,10 +64,37 @@ export function testNativeConnection(): Promise<NativeConnection> {
   return connectNativeConnection(testSettings(testTemporalAddress()));
 }
 
-/** Time-skipping environment on the provisioned test-server binary (never the SDK download). */
+/**
+ * Time-skipping environment on the provisioned test-server binary (never the SDK download). Call
+ * `teardown()` in afterAll; should the Jest worker exit without it (a killed run), the server
+ * process goes down with the worker instead of lingering.
+ */
 export function createTimeSkippingEnv(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
+  const executable = testServerPath();
+  killTestServersOnExit(executable);
   return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: testServerPath() } },
+    server: { executable: { type: 'existing-path', path: executable } },
     client: dataConverter ? { dataConverter } : undefined,
+  });
+}
+
+const guarded = new Set<string>();
+
+/** The SDK spawns the server itself and does not expose its PID: find our children running it. */
+function killTestServersOnExit(executable: string): void {
+  if (process.platform !== 'linux' || guarded.has(executable)) return;
+  guarded.add(executable);
+  const target = fs.realpathSync(executable);
+  process.once('exit', () => {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === process.pid && fs.readlinkSync(`/proc/${entry}/exe`) === target) process.kill(Number(entry), 'SIGKILL');
+      } catch {
+        // exited meanwhile
+      }
+    }
   });
 }
