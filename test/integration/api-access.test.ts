@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import request from 'supertest';
+import { InvalidTokenError, type TokenVerifier } from '../../src/api/auth';
 import { DEMO_USERS } from '../../src/db/demo-users';
 import { activeTask, type ApiHarness, bearer, createCase, type DemoUsername, startApiHarness, sundayReport, TEST_SECRET } from './api-harness';
 
@@ -138,6 +139,24 @@ describe('tokens', () => {
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
     }
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe('an external identity provider', () => {
+  it('plugs in as a TokenVerifier: its actors are authorised by the same matrix, and there is no login', async () => {
+    const oidc: TokenVerifier = {
+      verify: (token) =>
+        token === 'oidc-social-worker-lainate'
+          ? Promise.resolve({ userId: 'oidc|42', role: 'social_worker', comuneCode: '015116' })
+          : Promise.reject(new InvalidTokenError('invalid')),
+    };
+    const app = h.appWith({ auth: oidc });
+    const me = await request(app).get('/api/auth/me').set('Authorization', 'Bearer oidc-social-worker-lainate');
+    expect(me.body).toEqual({ id: 'oidc|42', role: 'social_worker', comuneCode: '015116' });
+    expectProblem(await request(app).get(`/api/cases/${caseId}`).set('Authorization', 'Bearer oidc-social-worker-lainate'), 403);
+    expectProblem(await request(app).get('/api/cases').set(...bearer(h, 'coordinatore')), 401);
+    const login = await request(app).post('/api/auth/login').set('Authorization', 'Bearer oidc-social-worker-lainate').send({ username: 'intake', password: 'demo-intake-pis' });
+    expectProblem(login, 404);
   });
 });
 

@@ -6,7 +6,7 @@ import type { AppConfig } from '../../config';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { SupervisionSettings } from '../../supervision/settings';
 import type { Actor, ProtocolSettings } from '../../workflows/definitions';
-import { type TokenService, InvalidTokenError } from '../auth';
+import { type TokenService, type TokenVerifier, InvalidTokenError } from '../auth';
 import { outcomeForStatus, recordAudit, recordAuditQuietly } from '../audit';
 import { type Action, can, forbidden } from '../authorization';
 import { ProblemError, toProblemError } from '../problem';
@@ -15,7 +15,11 @@ import { temporalProblem } from '../temporal-errors';
 export interface ApiDeps {
   prisma: PrismaClient;
   temporal: { client: Client; taskQueue: string; namespace: string; connection: Connection };
-  auth: TokenService;
+  /**
+   * Token verification (and, for the built-in issuer, login). An external identity provider
+   * (OIDC) plugs in as a plain `TokenVerifier`: `/api/auth/login` is then not mounted.
+   */
+  auth: TokenService | TokenVerifier;
   logger: Logger;
   config: AppConfig;
   /** Supervision thresholds (minutes); defaults in src/supervision/settings.ts. */
@@ -48,6 +52,10 @@ export interface Reply {
 export type EndpointHandler = (req: Request, ctx: RequestContext) => Promise<Reply>;
 
 const BEARER = /^Bearer ([^\s]+)$/;
+
+export function issuesTokens(auth: TokenService | TokenVerifier): auth is TokenService {
+  return 'authenticate' in auth && 'issue' in auth;
+}
 
 export function actorOf(res: Response): Actor {
   const actor = (res.locals as { actor?: Actor }).actor;
