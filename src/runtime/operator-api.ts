@@ -2,13 +2,14 @@ import type { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createAuth, mountApiRoutes } from '../api/routes';
+import { mountConsole } from '../api/routes/console';
 import type { AppConfig } from '../config';
 import { DEMO_USERS, seedDemoUsers } from '../db/demo-users';
 import type { PrismaClient } from '../generated/prisma/client';
 
 /**
  * The seam between the boot code and the operator API (`/api`: login, cases, tasks,
- * supervision). Health, readiness and the codec endpoint are mounted by `createApp`.
+ * supervision) with its web console at `/`. Health, readiness and the codec endpoint are mounted by `createApp`.
  */
 export interface OperatorApiDeps {
   prisma: PrismaClient;
@@ -19,6 +20,7 @@ export interface OperatorApiDeps {
 
 export function mountOperatorApi(app: Express, deps: OperatorApiDeps): void {
   mountApiRoutes(app, { ...deps, auth: createAuth(deps.config, deps.prisma) });
+  mountConsole(app);
 }
 
 /**

@@ -1,0 +1,123 @@
+import Form from '@rjsf/core';
+import {
+  englishStringTranslator,
+  type ErrorListProps,
+  type IconButtonProps,
+  type RJSFSchema,
+  type SubmitButtonProps,
+  TranslatableString,
+  type UiSchema,
+} from '@rjsf/utils';
+import validator from '@rjsf/validator-ajv8';
+import { useMemo, useState } from 'react';
+import type { FieldIssue } from '../api';
+import { issuesToErrorSchema, prepareTaskSchema, transformErrors } from '../formSchema';
+
+/**
+ * A task's form, rendered from the JSON Schema the API gives for it. The browser checks what the
+ * schema can say (Italian messages); the server answers for the rest (e.g. "with a health danger
+ * record the 112/118 activation"), and its field issues are shown next to the fields.
+ */
+
+const ITALIAN: Partial<Record<TranslatableString, string>> = {
+  [TranslatableString.ArrayItemTitle]: 'Elemento',
+  [TranslatableString.EmptyArray]: 'Nessun elemento: usare il pulsante «Aggiungi».',
+  [TranslatableString.YesLabel]: 'Sì',
+  [TranslatableString.NoLabel]: 'No',
+  [TranslatableString.CloseLabel]: 'Chiudi',
+  [TranslatableString.ErrorsLabel]: 'Da correggere',
+  [TranslatableString.AddButton]: 'Aggiungi',
+  [TranslatableString.AddItemButton]: 'Aggiungi',
+  [TranslatableString.CopyButton]: 'Copia',
+  [TranslatableString.MoveDownButton]: 'Sposta giù',
+  [TranslatableString.MoveUpButton]: 'Sposta su',
+  [TranslatableString.RemoveButton]: 'Rimuovi',
+  [TranslatableString.NowLabel]: 'Adesso',
+  [TranslatableString.ClearLabel]: 'Cancella',
+  [TranslatableString.AriaDateLabel]: 'Scegliere una data',
+  [TranslatableString.OptionalObjectAdd]: 'Aggiungi dati facoltativi',
+  [TranslatableString.OptionalObjectRemove]: 'Rimuovi dati facoltativi',
+  [TranslatableString.OptionalObjectEmptyMsg]: 'Nessun dato',
+};
+
+export function translateString(s: TranslatableString, params?: string[]): string {
+  const it = ITALIAN[s];
+  return it === undefined ? englishStringTranslator(s, params) : it;
+}
+
+function ErrorList({ errors }: ErrorListProps) {
+  return (
+    <div className="alert alert-danger" role="alert">
+      <h2 className="h5">Controllare il modulo</h2>
+      <ul className="mb-0">
+        {errors.map((e, i) => (
+          <li key={i}>{e.stack}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const textButton = (text: string, variant: string) =>
+  function TextButton(props: IconButtonProps) {
+    const { onClick, disabled, id } = props;
+    return (
+      <button type="button" id={id} className={`btn btn-sm btn-${variant} me-1`} onClick={onClick} disabled={disabled}>
+        {text}
+      </button>
+    );
+  };
+
+export interface TaskFormProps {
+  schema: Record<string, unknown>;
+  submitText?: string;
+  disabled?: boolean;
+  /** Field issues from the server's verdict (422). */
+  serverIssues?: FieldIssue[];
+  onSubmit: (form: Record<string, unknown>) => void;
+}
+
+export function TaskForm({ schema, submitText = 'Completa l’attività', disabled, serverIssues, onSubmit }: TaskFormProps) {
+  const prepared: RJSFSchema = useMemo(() => prepareTaskSchema(schema), [schema]);
+  const [formData, setFormData] = useState<Record<string, unknown> | undefined>(undefined);
+  const extraErrors = useMemo(() => (serverIssues && serverIssues.length > 0 ? issuesToErrorSchema(serverIssues) : undefined), [serverIssues]);
+  const uiSchema: UiSchema = { 'ui:submitButtonOptions': { submitText } };
+
+  function SubmitButton(props: SubmitButtonProps) {
+    const label = props.uiSchema?.['ui:submitButtonOptions']?.submitText ?? submitText;
+    return (
+      <button type="submit" className="btn btn-primary mt-3" disabled={disabled}>
+        {label}
+      </button>
+    );
+  }
+
+  return (
+    <Form
+      schema={prepared}
+      uiSchema={uiSchema}
+      validator={validator}
+      formData={formData}
+      onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
+      onSubmit={(e) => onSubmit((e.formData ?? {}) as Record<string, unknown>)}
+      onError={() => undefined}
+      transformErrors={transformErrors}
+      extraErrors={extraErrors}
+      translateString={translateString}
+      showErrorList="top"
+      noHtml5Validate
+      disabled={disabled}
+      templates={{
+        ErrorListTemplate: ErrorList,
+        ButtonTemplates: {
+          SubmitButton,
+          AddButton: textButton('Aggiungi', 'outline-primary'),
+          RemoveButton: textButton('Rimuovi', 'outline-danger'),
+          MoveUpButton: textButton('Sposta su', 'outline-secondary'),
+          MoveDownButton: textButton('Sposta giù', 'outline-secondary'),
+          CopyButton: textButton('Copia', 'outline-secondary'),
+        },
+      }}
+    />
+  );
+}

@@ -1,0 +1,192 @@
+import { useState } from 'react';
+import type { Page, TaskItem } from '../api';
+import { ComuneName, ErrorAlert, Loading, PageTitle, useComuni } from '../components/ui';
+import { formatDateTime, formatDuration } from '../format';
+import { useLoad } from '../hooks';
+import { riskLabel, statusLabel, stepLabel, stuckLabel } from '../labels';
+import { useSession } from '../session';
+import { CoordinatorActions } from './CoordinatorActions';
+
+/** The coordinator's dashboard: stuck cases with reason and age, counts, SLA breaches; refreshed every 15 s. */
+
+export interface StuckReason {
+  kind: string;
+  since: string;
+  detail: string;
+  taskId?: string;
+  taskType?: string;
+}
+export interface StuckCase {
+  caseId: string;
+  reference: string;
+  status: string;
+  step: string;
+  comuneCode: string;
+  riskLevel: string | null;
+  since: string;
+  stuckForMinutes: number;
+  reasons: StuckReason[];
+}
+export interface StuckReport {
+  generatedAt: string;
+  worker: { taskQueue: string; polling: boolean; pollers: number; lastSeenAt: string | null };
+  items: StuckCase[];
+}
+export interface Summary {
+  generatedAt: string;
+  byStatus: Record<string, number>;
+  byStep: Record<string, number>;
+  byComune: Record<string, number>;
+  slaBreaches: { overdueCases: number; overdueTasksByType: Record<string, number>; takeChargeUnclaimed: number; escalatedOpenTasks: number };
+}
+
+const REFRESH_MS = 15_000;
+
+const TASK_TYPE_SHORT: Record<string, string> = {
+  take_charge: 'Presa in carico',
+  risk_check: 'Valutazione rischio',
+  intervention: 'Intervento',
+  welfare_recheck: 'Controllo benessere',
+  handover_ack: 'Passaggio Comune',
+  escalation: 'Escalation',
+  scope_review: 'Competenza',
+};
+
+/** Horizontal bars, drawn inline (no chart library); the numbers are also written out. */
+export function BarChart({ title, data }: { title: string; data: Array<{ label: string; value: number; tone?: string }> }) {
+  const max = Math.max(1, ...data.map((d) => d.value));
+  const row = 28;
+  const labelW = 170;
+  const width = 520;
+  const height = Math.max(row, data.length * row) + 8;
+  const id = title.replace(/\W+/g, '-').toLowerCase();
+  return (
+    <svg className="chart w-100" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`} style={{ maxWidth: width }}>
+      <title id={`${id}-t`}>{title}</title>
+      <desc id={`${id}-d`}>{data.map((d) => `${d.label}: ${d.value}`).join('; ') || 'Nessun dato'}</desc>
+      {data.map((d, i) => {
+        const w = ((width - labelW - 50) * d.value) / max;
+        return (
+          <g key={d.label} transform={`translate(0, ${i * row + 4})`}>
+            <text x={0} y={17}>{d.label}</text>
+            <rect x={labelW} y={3} width={Math.max(w, d.value > 0 ? 3 : 0)} height={row - 10} rx={3} fill={d.tone ?? '#d9364f'} />
+            <text x={labelW + w + 6} y={17} fontWeight={600}>{d.value}</text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+function Counts({ title, counts, label }: { title: string; counts: Record<string, number>; label: (k: string) => React.ReactNode }) {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  return (
+    <div className="col-md-4">
+      <div className="card card-body shadow-sm h-100">
+        <h3 className="h6">{title}</h3>
+        {entries.length === 0 ? <p className="text-muted mb-0">Nessun caso.</p> : (
+          <table className="table table-sm mb-0">
+            <caption className="visually-hidden">{title}</caption>
+            <thead><tr><th scope="col">Voce</th><th scope="col" className="text-end">Casi</th></tr></thead>
+            <tbody>
+              {entries.map(([k, n]) => (
+                <tr key={k}><td>{label(k)}</td><td className="text-end">{n}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function StuckActions({ caseId, onDone }: { caseId: string; onDone: () => Promise<void> }) {
+  const { api } = useSession();
+  const tasks = useLoad(() => api.get<Page<TaskItem>>(`/api/tasks?scope=all&caseId=${caseId}`), [api, caseId]);
+  if (!tasks.data) return <Loading />;
+  return <CoordinatorActions caseId={caseId} tasks={tasks.data.items} onDone={async () => { await tasks.reload(); await onDone(); }} compact />;
+}
+
+export function Dashboard() {
+  const { api, session } = useSession();
+  useComuni();
+  const stuck = useLoad(() => api.get<StuckReport>('/api/supervision/stuck'), [api], REFRESH_MS);
+  const summary = useLoad(() => api.get<Summary>('/api/supervision/summary'), [api], REFRESH_MS);
+  const [open, setOpen] = useState<string>();
+  const isCoordinator = session.user.role === 'coordinator';
+  const reload = async () => { await Promise.all([stuck.reload(), summary.reload()]); };
+
+  const s = summary.data;
+  return (
+    <>
+      <PageTitle>Cruscotto di supervisione</PageTitle>
+      <p className="small text-muted" aria-live="polite">
+        Aggiornamento automatico ogni {REFRESH_MS / 1000} secondi{s ? ` · ultimo: ${formatDateTime(s.generatedAt)}` : ''}.
+        <button type="button" className="btn btn-link btn-sm" onClick={() => void reload()}>Aggiorna ora</button>
+      </p>
+      <ErrorAlert error={stuck.error ?? summary.error} title="Aggiornamento non riuscito" />
+      {stuck.data && !stuck.data.worker.polling && (
+        <div className="alert alert-danger" role="alert">Nessun worker attivo sulla coda {stuck.data.worker.taskQueue}: i casi non avanzano.</div>
+      )}
+
+      <section aria-labelledby="stuck-title" className="mb-4">
+        <h2 id="stuck-title" className="h5">Casi bloccati {stuck.data && <span className="badge bg-danger">{stuck.data.items.length}</span>}</h2>
+        {!stuck.data ? <Loading /> : stuck.data.items.length === 0 ? <p className="text-muted">Nessun caso bloccato.</p> : (
+          <ul className="list-group" data-testid="stuck-cases">
+            {stuck.data.items.map((c) => (
+              <li key={c.caseId} className="list-group-item">
+                <div className="d-flex flex-wrap justify-content-between gap-2">
+                  <div>
+                    {isCoordinator ? <a href={`#/casi/${c.caseId}`} className="fw-semibold">{c.reference}</a> : <span className="fw-semibold">{c.reference}</span>}
+                    <span className="small"> · <ComuneName code={c.comuneCode} /> · {stepLabel(c.step)} · rischio {riskLabel(c.riskLevel).toLowerCase()}</span>
+                    <ul className="small mb-0">
+                      {c.reasons.map((r, i) => (
+                        <li key={i}><strong>{stuckLabel(r.kind)}</strong>: {r.detail}</li>
+                      ))}
+                    </ul>
+                  </div>
+                  <div className="text-end">
+                    <span className="badge bg-danger">Bloccato da {formatDuration(c.stuckForMinutes * 60_000)}</span>
+                    {isCoordinator && (
+                      <button type="button" className="btn btn-sm btn-outline-primary d-block mt-1 ms-auto" aria-expanded={open === c.caseId} onClick={() => setOpen(open === c.caseId ? undefined : c.caseId)}>
+                        Azioni<span className="visually-hidden"> per {c.reference}</span>
+                      </button>
+                    )}
+                  </div>
+                </div>
+                {open === c.caseId && <div className="mt-2 border-top pt-2"><StuckActions caseId={c.caseId} onDone={reload} /></div>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {s && (
+        <>
+          <section aria-labelledby="sla-title" className="mb-4">
+            <h2 id="sla-title" className="h5">Violazioni dei tempi (SLA)</h2>
+            <div className="card card-body shadow-sm" data-testid="sla-chart">
+              <BarChart
+                title="Violazioni SLA"
+                data={[
+                  { label: 'Casi in ritardo', value: s.slaBreaches.overdueCases },
+                  { label: 'Prese in carico scadute', value: s.slaBreaches.takeChargeUnclaimed },
+                  { label: 'Attività in escalation', value: s.slaBreaches.escalatedOpenTasks, tone: '#a66300' },
+                  ...Object.entries(s.slaBreaches.overdueTasksByType).map(([type, n]) => ({ label: `Scadute: ${TASK_TYPE_SHORT[type] ?? type}`, value: n, tone: '#995c00' })),
+                ]}
+              />
+            </div>
+          </section>
+          <section aria-labelledby="counts-title">
+            <h2 id="counts-title" className="h5">Casi per stato, fase e Comune</h2>
+            <div className="row g-3">
+              <Counts title="Per stato (tutti)" counts={s.byStatus} label={statusLabel} />
+              <Counts title="Per fase (aperti)" counts={s.byStep} label={stepLabel} />
+              <Counts title="Per Comune (aperti)" counts={s.byComune} label={(k) => <ComuneName code={k} />} />
+            </div>
+          </section>
+        </>
+      )}
+    </>
+  );
+}
