@@ -14,11 +14,13 @@ import type { CaseWorkflowInput } from './definitions';
 import type { CaseState, CaseView, HumanTask, Reminder } from './model';
 import { registerHandlers } from './handlers';
 import { runProtocol } from './protocol';
+import { startingProtocolRevision } from './protocol-revision';
 import {
   SA_CATEGORIES,
   SA_COMUNE,
   SA_OPEN_TASK_ROLES,
   SA_OVERDUE_SINCE,
+  SA_PROTOCOL_REVISION,
   SA_RISK,
   SA_STATUS,
   SA_STEP,
@@ -49,6 +51,7 @@ const { persistCase } = proxyActivities<CaseActivities>({
  */
 export async function pisCaseWorkflow(input: CaseWorkflowInput, resumed?: CaseState): Promise<CaseView> {
   const s = resumed ?? newCaseState(input);
+  if (!resumed) s.protocolRevision = startingProtocolRevision();
   registerHandlers(s);
   if (!resumed) decide(s, input.createdBy, 'case_opened', { reference: input.reference, categories: input.categories });
 
@@ -108,6 +111,8 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promis
       { key: SA_CATEGORIES, value: s.input.categories },
       { key: SA_OVERDUE_SINCE, value: s.overdueSince ? new Date(s.overdueSince) : null },
       { key: SA_OPEN_TASK_ROLES, value: openTaskRoles(s) },
+      // Only cases with a recorded revision carry it: older histories keep their exact commands.
+      ...(s.protocolRevision === undefined ? [] : [{ key: SA_PROTOCOL_REVISION, value: String(s.protocolRevision) }]),
     ]);
     await persistCase({ snapshot: toSnapshot(s), decisions, submissions, notifications });
     // Personal data in forms leaves the workflow state once it is safely in PostgreSQL.

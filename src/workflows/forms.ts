@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Role } from './definitions';
+import { asksAssistedViolence } from './revisions';
 
 /**
  * The forms of every human task, defined once: validated by the workflow's update validators,
@@ -43,6 +44,8 @@ export const riskQuestions = z.object({
   freezingConditions: z.boolean().describe('Condizioni climatiche a rischio (freddo)'),
   withoutCaregiver: z.boolean().describe('Persona fragile rimasta senza caregiver'),
   selfHarmRisk: z.boolean().describe('Rischio di autolesionismo'),
+  /** Protocol revision 2: required for cases on that revision (see `validateTaskForm`), ignored by older ones. */
+  assistedViolence: z.boolean().optional().describe('Minori testimoni di violenza (violenza assistita)'),
 });
 export type RiskQuestions = z.infer<typeof riskQuestions>;
 
@@ -321,11 +324,28 @@ export type FormValidation<T extends TaskType> =
   | { ok: true; data: TaskForm<T> }
   | { ok: false; issues: FormIssue[] };
 
-export function validateTaskForm<T extends TaskType>(type: T, form: unknown): FormValidation<T> {
+/**
+ * Validates a form against its task type and, when the case is known, against the questions its
+ * protocol revision requires (a risk check of a revision-2 case must answer `assistedViolence`;
+ * open risk checks of older cases stay valid without it).
+ */
+export function validateTaskForm<T extends TaskType>(
+  type: T,
+  form: unknown,
+  context: { protocolRevision?: number } = {},
+): FormValidation<T> {
   const result = TASK_FORMS[type].safeParse(form);
-  if (result.success) return { ok: true, data: result.data as TaskForm<T> };
-  return {
-    ok: false,
-    issues: result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
-  };
+  if (!result.success) {
+    return {
+      ok: false,
+      issues: result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    };
+  }
+  if (type === 'risk_check' && asksAssistedViolence(context.protocolRevision)) {
+    const data = result.data as TaskForm<'risk_check'>;
+    if (data.questions.assistedViolence === undefined) {
+      return { ok: false, issues: [{ path: 'questions.assistedViolence', message: 'campo obbligatorio' }] };
+    }
+  }
+  return { ok: true, data: result.data as TaskForm<T> };
 }

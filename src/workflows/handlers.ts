@@ -81,7 +81,7 @@ function checkComplete(s: CaseState, taskId: string, actor: Actor, form: unknown
   if (task.status === 'claimed' && task.assigneeId !== actor.userId) {
     reject(CaseErrorType.NotAssignee, 'Attività assegnata a un altro operatore');
   }
-  const result = validateTaskForm(task.type, form);
+  const result = validateTaskForm(task.type, form, { protocolRevision: s.protocolRevision });
   if (!result.ok) reject(CaseErrorType.InvalidForm, 'Modulo non valido', result.issues);
   return task;
 }
@@ -119,14 +119,14 @@ export function registerHandlers(s: CaseState): void {
     completeTaskUpdate,
     async ({ taskId, actor, form, submittedAt }) => {
       const task = checkComplete(s, taskId, actor, form);
-      const parsed = validateTaskForm(task.type, form);
+      const parsed = validateTaskForm(task.type, form, { protocolRevision: s.protocolRevision });
       if (!parsed.ok) reject(CaseErrorType.InvalidForm, 'Modulo non valido', parsed.issues);
       claim(s, task, actor);
       const at = nowIso();
       task.status = 'completed';
       task.completedAt = at;
       task.completedById = actor.userId;
-      task.outcome = extractOutcome(task.type, parsed.data, s.input.minorsInvolved);
+      task.outcome = extractOutcome(task.type, parsed.data, s.input.minorsInvolved, s.protocolRevision);
       task.history.push({ at, actorId: actor.userId, action: 'completed' });
       s.pendingSubmissions.push({
         taskId: task.id,

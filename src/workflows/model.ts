@@ -122,6 +122,8 @@ export interface RiskAssessment {
   unaccompaniedMinor: boolean;
   art403: boolean;
   emergencyServicesActivated: boolean;
+  /** Revision 2 only: minors witnessed violence (violenza assistita). */
+  assistedViolence?: boolean;
 }
 
 export interface PendingSubmission {
@@ -142,6 +144,11 @@ export interface PendingNotification {
 
 export interface CaseState {
   input: CaseWorkflowInput;
+  /**
+   * The protocol revision the case runs (./protocol-revision.ts), fixed at its start. Absent for
+   * cases started before revisions were recorded: they run revision 1.
+   */
+  protocolRevision?: number;
   revision: number;
   status: CaseStatus;
   step: Step;

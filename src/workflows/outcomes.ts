@@ -1,14 +1,20 @@
 import type { RiskLevel } from './definitions';
 import type { RiskQuestions, TaskForm, TaskType } from './forms';
 import type { HumanTask, RiskAssessment } from './model';
+import { asksAssistedViolence } from './revisions';
 
-/** Risk level from the structured questions: the worst condition that applies wins. */
-export function riskLevelFor(q: RiskQuestions): RiskLevel {
+/**
+ * Risk level from the structured questions: the worst condition that applies wins. The answers a
+ * case's protocol revision does not ask about are ignored.
+ */
+export function riskLevelFor(q: RiskQuestions, protocolRevision?: number): RiskLevel {
+  const assistedViolence = asksAssistedViolence(protocolRevision) && q.assistedViolence === true;
   if (q.immediateDangerToLife || q.selfHarmRisk || (q.violenceSuspected && q.perpetratorNearby)) return 'critical';
   if (
     q.injuries ||
     q.healthDanger ||
     q.violenceSuspected ||
+    assistedViolence ||
     q.unaccompaniedMinor ||
     q.art403Placement ||
     (q.withoutShelter && q.freezingConditions)
@@ -19,10 +25,10 @@ export function riskLevelFor(q: RiskQuestions): RiskLevel {
   return 'low';
 }
 
-export function assessRisk(form: TaskForm<'risk_check'>, minorsAtIntake: boolean): RiskAssessment {
+export function assessRisk(form: TaskForm<'risk_check'>, minorsAtIntake: boolean, protocolRevision?: number): RiskAssessment {
   const q = form.questions;
-  return {
-    level: form.levelOverride ?? riskLevelFor(q),
+  const risk: RiskAssessment = {
+    level: form.levelOverride ?? riskLevelFor(q, protocolRevision),
     violence: q.violenceSuspected,
     minors: minorsAtIntake || q.childrenPresent || q.unaccompaniedMinor || q.art403Placement,
     health: q.healthDanger || q.injuries,
@@ -30,6 +36,12 @@ export function assessRisk(form: TaskForm<'risk_check'>, minorsAtIntake: boolean
     art403: q.art403Placement,
     emergencyServicesActivated: form.emergencyServices.length > 0,
   };
+  if (asksAssistedViolence(protocolRevision)) {
+    // Revision 2: children who witness violence are minors at risk.
+    risk.assistedViolence = q.assistedViolence === true;
+    risk.minors ||= risk.assistedViolence;
+  }
+  return risk;
 }
 
 type Outcome = NonNullable<HumanTask['outcome']>;
@@ -38,14 +50,14 @@ type Outcome = NonNullable<HumanTask['outcome']>;
  * The non-identifying part of a completed form that the protocol needs to decide what comes next.
  * Everything else (names, addresses, free text) goes to PostgreSQL only.
  */
-export function extractOutcome(type: TaskType, data: unknown, minorsAtIntake: boolean): Outcome {
+export function extractOutcome(type: TaskType, data: unknown, minorsAtIntake: boolean, protocolRevision?: number): Outcome {
   switch (type) {
     case 'scope_review': {
       const f = data as TaskForm<'scope_review'>;
       return { decision: f.decision, reason: f.reason };
     }
     case 'risk_check': {
-      const r = assessRisk(data as TaskForm<'risk_check'>, minorsAtIntake);
+      const r = assessRisk(data as TaskForm<'risk_check'>, minorsAtIntake, protocolRevision);
       return { ...r };
     }
     case 'intervention': {

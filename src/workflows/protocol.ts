@@ -1,6 +1,7 @@
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities/types';
 import type { CaseState, HumanTask, Reminder, RiskAssessment } from './model';
+import { asksAssistedViolence } from './revisions';
 import { addMinutes, closeCase, DAY, decide, enterStep, ensureTask, leaveStep, nowIso, touch } from './state';
 
 const acts = proxyActivities<CaseActivities>({
@@ -19,7 +20,8 @@ export async function runProtocol(s: CaseState): Promise<void> {
   const risk = await riskCheck(s);
 
   const branches: Array<Promise<void>> = [intervention(s)];
-  if (risk.violence) branches.push(antiViolence(s));
+  // `assistedViolence` is only ever set on protocol revision 2 cases (see riskCheck).
+  if (risk.violence || risk.assistedViolence === true) branches.push(antiViolence(s));
   if (risk.unaccompaniedMinor || risk.art403) branches.push(minorProtection(s, risk));
   await Promise.all(branches);
 
@@ -118,6 +120,7 @@ async function riskCheck(s: CaseState): Promise<RiskAssessment> {
       art403: o.art403 === true,
       emergencyServicesActivated: o.emergencyServicesActivated === true,
     };
+    if (asksAssistedViolence(s.protocolRevision)) s.risk.assistedViolence = o.assistedViolence === true;
     decide(s, 'system', 'risk_assessed', { ...s.risk });
     if (s.risk.health) decide(s, 'system', 'health_emergency', { emergencyServicesActivated: s.risk.emergencyServicesActivated });
   }

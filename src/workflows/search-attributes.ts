@@ -12,6 +12,12 @@ export const SA_RISK = defineSearchAttributeKey('PisRiskLevel', SearchAttributeT
 export const SA_CATEGORIES = defineSearchAttributeKey('PisCategories', SearchAttributeType.KEYWORD_LIST);
 export const SA_OVERDUE_SINCE = defineSearchAttributeKey('PisOverdueSince', SearchAttributeType.DATETIME);
 export const SA_OPEN_TASK_ROLES = defineSearchAttributeKey('PisOpenTaskRoles', SearchAttributeType.KEYWORD_LIST);
+/**
+ * Protocol revision a case runs (`'2'`, ...). Unset on cases started before revisions were
+ * recorded, i.e. on revision 1: `PisProtocolRevision IS NULL` finds the cases that still need
+ * the old code path (scripts/versioning-status.ts).
+ */
+export const SA_PROTOCOL_REVISION = defineSearchAttributeKey('PisProtocolRevision', SearchAttributeType.KEYWORD);
 
 export const ALL_SEARCH_ATTRIBUTES = [
   SA_STATUS,
@@ -21,4 +27,5 @@ export const ALL_SEARCH_ATTRIBUTES = [
   SA_CATEGORIES,
   SA_OVERDUE_SINCE,
   SA_OPEN_TASK_ROLES,
+  SA_PROTOCOL_REVISION,
 ] as const;

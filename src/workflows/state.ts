@@ -179,6 +179,7 @@ export function riskFlags(s: CaseState): string[] {
   if (!s.risk) return s.input.minorsInvolved ? ['minors'] : [];
   const flags: string[] = [];
   if (s.risk.violence) flags.push('violence');
+  if (s.risk.assistedViolence) flags.push('assisted_violence');
   if (s.risk.minors) flags.push('minors');
   if (s.risk.health) flags.push('health');
   if (s.risk.unaccompaniedMinor) flags.push('msna');

@@ -31,6 +31,7 @@ const noRisk = {
   freezingConditions: false,
   withoutCaregiver: false,
   selfHarmRisk: false,
+  assistedViolence: false,
 };
 
 interface CaseState {

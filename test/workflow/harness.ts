@@ -208,6 +208,8 @@ export const forms = {
         freezingConditions: true,
         withoutCaregiver: false,
         selfHarmRisk: false,
+        // Protocol revision 2 (violenza assistita): required for new cases.
+        assistedViolence: false,
         ...over,
       },
       ...extra,
