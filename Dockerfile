@@ -37,10 +37,12 @@ COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/tools/schema-engine ./tools/schema-engine
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/web/dist ./web/dist
-# src/db/migrate.ts finds prisma/ and tools/ two levels above its own file, which is dist/ once
-# compiled: point those names back at the real folders.
-RUN ln -s ../prisma dist/prisma \
- && ln -s ../tools dist/tools \
+# src/db/migrate.ts looks for prisma/ and tools/ two levels above its own file, i.e. in dist/ once
+# compiled. tools/ is copied, not linked: prisma.mjs only runs when started by its real path, and
+# finds the Prisma CLI in node_modules next to it.
+RUN cp -r tools dist/tools \
+ && ln -s ../node_modules dist/node_modules \
+ && ln -s ../prisma dist/prisma \
  && ln -s ../prisma.config.ts dist/prisma.config.ts
 # The official image's unprivileged user (uid 1000); nothing under /app is writable by it.
 USER node

@@ -130,11 +130,19 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * SIGTERM to the Node process that runs src/main.ts (the child of the tsx wrapper), as a
+ * supervisor or Ctrl+C would deliver it. Not to the wrapper: tsx relays a signal to its child and
+ * escalates to SIGKILL when the child does not acknowledge within ~60 ms, which a loaded CI machine
+ * can miss.
+ */
 async function stopStack(proc: StackProcess): Promise<number | null> {
-  proc.child.kill('SIGTERM');
+  const main = descendants(proc.child.pid as number).find((p) => p.cmd.includes('src/main.ts'));
+  process.kill(main?.pid ?? (proc.child.pid as number), 'SIGTERM');
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), 60_000);
   const code = await proc.exited;
   clearTimeout(timer);
+  if (code !== 0) throw new Error(`npm start exited with ${code} after SIGTERM:\n${proc.output().slice(-4000)}`);
   return code;
 }
 
@@ -191,7 +199,7 @@ linuxOnly('npm start (src/main.ts)', () => {
   });
 
   afterAll(async () => {
-    for (const proc of running) if (proc.child.exitCode === null && proc.child.signalCode === null) await stopStack(proc);
+    for (const proc of running) if (proc.child.exitCode === null && proc.child.signalCode === null) await stopStack(proc).catch(() => undefined);
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
