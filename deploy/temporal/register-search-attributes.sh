@@ -38,6 +38,7 @@ register PisRiskLevel Keyword
 register PisCategories KeywordList
 register PisOverdueSince Datetime
 register PisOpenTaskRoles KeywordList
+register PisProtocolRevision Keyword
 
 if [ -n "${PIS_NAMESPACE_RETENTION:-}" ]; then
   temporal operator namespace update --namespace "$ns" --retention "$PIS_NAMESPACE_RETENTION"
