@@ -24,8 +24,10 @@ export interface VersioningStatus {
   advice: string;
 }
 
-export async function versioningStatus(client: Client): Promise<VersioningStatus> {
-  const count = async (extra?: string) => (await client.workflow.count(extra ? `${OPEN_CASES} AND ${extra}` : OPEN_CASES)).count;
+export async function versioningStatus(client: Client, opts: { taskQueue?: string } = {}): Promise<VersioningStatus> {
+  if (opts.taskQueue !== undefined && !/^[\w.-]+$/.test(opts.taskQueue)) throw new Error('invalid task queue name');
+  const scope = opts.taskQueue ? `${OPEN_CASES} AND TaskQueue = '${opts.taskQueue}'` : OPEN_CASES;
+  const count = async (extra?: string) => (await client.workflow.count(extra ? `${scope} AND ${extra}` : scope)).count;
   const byRevision: Record<string, number> = { '1': await count(`${SA_PROTOCOL_REVISION.name} IS NULL`) };
   for (let r = 2; r <= CURRENT_PROTOCOL_REVISION; r++) byRevision[String(r)] = await count(`${SA_PROTOCOL_REVISION.name} = '${r}'`);
   const oldPathCases = Object.entries(byRevision)

@@ -40,6 +40,9 @@ const envSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_TEST_SERVER_PATH: optionalString,
   TEMPORAL_UI_URL: optionalString,
+  /** Worker deployment versioning (docs/versioning.md): both or neither. */
+  TEMPORAL_DEPLOYMENT_NAME: optionalString,
+  TEMPORAL_BUILD_ID: optionalString,
 
   /** Comma-separated `keyId:base64key` pairs (32-byte keys). The first one encrypts unless CODEC_ACTIVE_KEY_ID says otherwise. */
   CODEC_KEYS: optionalString,
@@ -75,6 +78,8 @@ export interface AppConfig {
     cliPath?: string;
     testServerPath?: string;
     uiUrl?: string;
+    /** Set: the worker polls as this deployment version, case workflows pinned to it. */
+    deployment?: { name: string; buildId: string };
   };
   codec: { keys?: string; activeKeyId?: string; corsOrigins: string[] };
   auth: { tokenSecret?: string; tokenTtlSeconds: number };
@@ -108,6 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.AUTH_TOKEN_SECRET !== undefined && e.AUTH_TOKEN_SECRET.length < 32) {
     problems.push('AUTH_TOKEN_SECRET: must be at least 32 characters');
   }
+  if ((e.TEMPORAL_DEPLOYMENT_NAME === undefined) !== (e.TEMPORAL_BUILD_ID === undefined)) {
+    problems.push('TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_BUILD_ID must be set together');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const tlsWanted = e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH !== undefined || e.TEMPORAL_API_KEY !== undefined;
@@ -135,6 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       cliPath: e.TEMPORAL_CLI_PATH,
       testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
       uiUrl: e.TEMPORAL_UI_URL,
+      deployment:
+        e.TEMPORAL_DEPLOYMENT_NAME && e.TEMPORAL_BUILD_ID ? { name: e.TEMPORAL_DEPLOYMENT_NAME, buildId: e.TEMPORAL_BUILD_ID } : undefined,
     },
     codec: {
       keys: e.CODEC_KEYS,

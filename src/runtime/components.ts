@@ -180,6 +180,7 @@ export async function startWorker(opts: {
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({ prisma: opts.prisma, notifier: outboxOnlyNotifier }),
     dataConverter: opts.dataConverter,
+    deployment: config.temporal.deployment,
   });
   const running = worker.run();
   // The rejection is handled by whoever awaits `running`; this only keeps it from being "unhandled".

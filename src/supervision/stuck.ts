@@ -109,15 +109,26 @@ function tsToIso(ts: { seconds?: unknown; nanos?: number | null } | null | undef
 }
 
 export async function workerStatus(deps: SupervisionDeps, settings: SupervisionSettings, now: Date): Promise<WorkerStatus> {
+  return (await pollers(deps, settings, now)).status;
+}
+
+/** The task queue's workers, and the deployment versions (`name:buildId`) that live ones poll as. */
+async function pollers(deps: SupervisionDeps, settings: SupervisionSettings, now: Date): Promise<{ status: WorkerStatus; versions: string[] }> {
   const response = await deps.connection.workflowService.describeTaskQueue({
     namespace: deps.namespace,
     taskQueue: { name: deps.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
+  const isFresh = (t: string) => now.getTime() - Date.parse(t) <= settings.pollerStaleSeconds * 1000;
   const seen = (response.pollers ?? []).map((p) => tsToIso(p.lastAccessTime)).filter((t): t is string => t !== undefined).sort();
   const lastSeenAt = seen[seen.length - 1] ?? null;
-  const fresh = seen.filter((t) => now.getTime() - Date.parse(t) <= settings.pollerStaleSeconds * 1000);
-  return { taskQueue: deps.taskQueue, polling: fresh.length > 0, pollers: fresh.length, lastSeenAt };
+  const fresh = seen.filter(isFresh);
+  const versions = (response.pollers ?? []).flatMap((p) => {
+    const at = tsToIso(p.lastAccessTime);
+    const v = p.deploymentOptions;
+    return at && isFresh(at) && v?.deploymentName && v.buildId ? [`${v.deploymentName}:${v.buildId}`] : [];
+  });
+  return { status: { taskQueue: deps.taskQueue, polling: fresh.length > 0, pollers: fresh.length, lastSeenAt }, versions };
 }
 
 async function mapLimit<T, R>(items: T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -135,7 +146,7 @@ async function mapLimit<T, R>(items: T[], concurrency: number, fn: (item: T) => 
 
 const ENDED = new Set(['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELLED', 'COMPLETED', 'CONTINUED_AS_NEW']);
 
-async function temporalReasons(deps: SupervisionDeps, c: CaseRow): Promise<StuckReason[]> {
+async function temporalReasons(deps: SupervisionDeps, c: CaseRow, workers: { status: WorkerStatus; versions: string[] }): Promise<StuckReason[]> {
   const since = c.lastProgressAt.toISOString();
   let description;
   try {
@@ -156,6 +167,19 @@ async function temporalReasons(deps: SupervisionDeps, c: CaseRow): Promise<Stuck
       suggestedActions: ['fix_and_reset'],
     });
     return reasons;
+  }
+  // A case pinned to a worker deployment version (docs/versioning.md) only moves on a worker of
+  // that version: other versions polling the queue do not help it.
+  const versioning = description.raw.workflowExecutionInfo?.versioningInfo;
+  const pinned = versioning?.behavior === temporal.api.enums.v1.VersioningBehavior.VERSIONING_BEHAVIOR_PINNED ? versioning.deploymentVersion : undefined;
+  const pinnedKey = pinned?.deploymentName && pinned.buildId ? `${pinned.deploymentName}:${pinned.buildId}` : undefined;
+  if (pinnedKey && workers.status.polling && !workers.versions.includes(pinnedKey)) {
+    reasons.push({
+      kind: 'no_worker',
+      since,
+      detail: `Nessun worker in ascolto per la versione ${pinnedKey} a cui il caso è vincolato`,
+      suggestedActions: ['check_worker'],
+    });
   }
   const wfTask = description.raw.pendingWorkflowTask;
   if (wfTask && (wfTask.attempt ?? 0) > 1) {
@@ -189,7 +213,7 @@ export async function findStuckCases(deps: SupervisionDeps, settings: Supervisio
     lastProgressAt: { lt: new Date(now.getTime() - settings.stepAllowanceMinutes[step] * MINUTE) },
   }));
 
-  const [overdueTasks, idleCases, lateHandovers, worker, running] = await Promise.all([
+  const [overdueTasks, idleCases, lateHandovers, workers, running] = await Promise.all([
     prisma.task.findMany({
       where: { status: { in: ACTIVE_TASK }, dueAt: { lte: now } },
       select: { id: true, caseId: true, type: true, status: true, dueAt: true, assigneeId: true },
@@ -208,7 +232,7 @@ export async function findStuckCases(deps: SupervisionDeps, settings: Supervisio
       orderBy: { handoverAt: 'asc' },
       take: ROW_LIMIT,
     }),
-    workerStatus(deps, settings, now),
+    pollers(deps, settings, now),
     prisma.case.findMany({
       where: { status: { not: 'closed' } },
       select: CASE_SELECT,
@@ -217,6 +241,7 @@ export async function findStuckCases(deps: SupervisionDeps, settings: Supervisio
     }),
   ]);
 
+  const worker = workers.status;
   const cases = new Map<string, CaseRow>();
   const reasons = new Map<string, StuckReason[]>();
   const add = (c: CaseRow, reason: StuckReason) => {
@@ -266,7 +291,7 @@ export async function findStuckCases(deps: SupervisionDeps, settings: Supervisio
       });
     }
   }
-  const described = await mapLimit(running, settings.describeConcurrency, async (c) => ({ c, found: await temporalReasons(deps, c) }));
+  const described = await mapLimit(running, settings.describeConcurrency, async (c) => ({ c, found: await temporalReasons(deps, c, workers) }));
   for (const { c, found } of described) for (const r of found) add(c, r);
 
   const items = [...cases.values()].map((c): StuckCase => {

@@ -34,6 +34,14 @@ export interface CaseWorkerOptions {
   dataConverter?: DataConverter;
   /** Seconds the worker waits for running activities on shutdown. */
   shutdownGraceSeconds?: number;
+  /**
+   * Worker deployment version (TEMPORAL_DEPLOYMENT_NAME + TEMPORAL_BUILD_ID). When set, the
+   * worker uses deployment-based versioning and case workflows are PINNED: a case finishes on the
+   * build it started on (docs/versioning.md). Unset: an unversioned worker.
+   */
+  deployment?: { name: string; buildId: string };
+  /** Another build of the workflow code (tests of version rollouts); default: this checkout's. */
+  workflowBundle?: WorkflowBundle;
 }
 
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
@@ -41,9 +49,16 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowBundle: await caseWorkflowBundle(),
+    workflowBundle: options.workflowBundle ?? (await caseWorkflowBundle()),
     activities: options.activities,
     dataConverter: options.dataConverter,
     shutdownGraceTime: `${options.shutdownGraceSeconds ?? 10} seconds`,
+    workerDeploymentOptions: options.deployment
+      ? {
+          version: { deploymentName: options.deployment.name, buildId: options.deployment.buildId },
+          useWorkerVersioning: true,
+          defaultVersioningBehavior: 'PINNED',
+        }
+      : undefined,
   });
 }
