@@ -128,6 +128,11 @@ export async function migrateAndSeed(url: string, logger: Logger): Promise<void>
   if (pending.length > 0) {
     logger.info({ pending }, 'applying database migrations');
     await applyMigrations(url);
+    // The Prisma wrapper exits 0 without doing anything when started through a symlink: check.
+    const still = await pendingMigrations(url);
+    if (still.length > 0) {
+      throw new StartupError(`prisma migrate deploy finished but these migrations are still pending: ${still.join(', ')}`);
+    }
   }
   const prisma = createPrismaClient(url);
   try {
