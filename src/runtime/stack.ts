@@ -184,7 +184,8 @@ function stackSummary(s: {
 }): StartupSummary {
   const { config, database, temporal, apiUrl } = s;
   const rows: Array<[string, string]> = [
-    ['API', `${apiUrl}  (readiness /ready, OpenAPI /api/openapi.json)`],
+    ['Web console', `${apiUrl}/`],
+    ['API', `${apiUrl}/api  (readiness ${apiUrl}/ready, OpenAPI ${apiUrl}/api/openapi.json)`],
     ['Temporal UI', temporal.uiUrl ?? '(not configured: set TEMPORAL_UI_URL)'],
     ['Temporal', `${temporal.address} (${temporal.embedded ? 'embedded dev server' : 'external'}, namespace ${config.temporal.namespace})`],
     ['Database', `${database.display}${database.embedded ? ' (embedded PostgreSQL)' : ''}`],
