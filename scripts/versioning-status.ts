@@ -36,9 +36,8 @@ export async function versioningStatus(client: Client, opts: { taskQueue?: strin
   const advice =
     oldPathCases > 0
       ? `${oldPathCases} open case(s) still run the old path: keep patched('${ASSISTED_VIOLENCE_PATCH}') and the old branch.`
-      : `No open case needs the old path: you may replace patched('${ASSISTED_VIOLENCE_PATCH}') with deprecatePatch() (step 2), ` +
-        'and remove the call once no open case started before that deploy (step 3, check again then). ' +
-        'Keep the old recorded histories until the old branch is removed from the code.';
+      : `No open case needs the old path: patched('${ASSISTED_VIOLENCE_PATCH}') may become deprecatePatch() ` +
+        '(docs/versioning.md, section 5, step 2) once no closed case needs replaying either.'
   return { openCases: await count(), byRevision, oldPathCases, advice };
 }
 
