@@ -94,9 +94,21 @@ export function transformErrors(errors: RJSFValidationError[]): RJSFValidationEr
   const kept = errors.filter((e) => e.name !== 'const');
   return kept.map((e) => {
     const message = italianMessage(e);
-    const field = e.title ?? e.property?.replace(/^\./, '') ?? '';
+    const field = e.title ?? '';
     return { ...e, message, stack: field ? `${field}: ${message}` : message };
   });
+}
+
+/** The label of the field at an error's property path (`.questions.childrenCount`, `.notices.0.channel`). */
+export function titleAt(schema: Record<string, unknown>, property: string | undefined): string | undefined {
+  if (!property) return undefined;
+  let node: unknown = schema;
+  for (const part of property.replace(/^\./, '').split('.')) {
+    if (!isObject(node)) return undefined;
+    if (/^\d+$/.test(part) && isObject(node.items)) node = node.items;
+    else node = isObject(node.properties) ? node.properties[part] : undefined;
+  }
+  return isObject(node) && typeof node.title === 'string' ? node.title : undefined;
 }
 
 /** The API's field issues (`questions.childrenCount`) as the renderer's error tree. */

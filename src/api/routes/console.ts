@@ -13,7 +13,9 @@ export const DEFAULT_CONSOLE_DIR = path.resolve('web/dist');
 
 const CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'unsafe-eval': the form renderer's JSON Schema validator (ajv) compiles each task form's schema,
+  // sent by this same API, into a function at run time. No inline or third-party script is allowed.
+  "script-src 'self' 'unsafe-eval'",
   // Bootstrap Italia and the form renderer set inline style attributes.
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",

@@ -11,7 +11,7 @@ import {
 import validator from '@rjsf/validator-ajv8';
 import { useMemo, useState } from 'react';
 import type { FieldIssue } from '../api';
-import { issuesToErrorSchema, prepareTaskSchema, transformErrors } from '../formSchema';
+import { issuesToErrorSchema, prepareTaskSchema, titleAt, transformErrors } from '../formSchema';
 
 /**
  * A task's form, rendered from the JSON Schema the API gives for it. The browser checks what the
@@ -45,14 +45,15 @@ export function translateString(s: TranslatableString, params?: string[]): strin
   return it === undefined ? englishStringTranslator(s, params) : it;
 }
 
-function ErrorList({ errors }: ErrorListProps) {
+function ErrorList({ errors, schema }: ErrorListProps) {
   return (
     <div className="alert alert-danger" role="alert">
       <h2 className="h5">Controllare il modulo</h2>
       <ul className="mb-0">
-        {errors.map((e, i) => (
-          <li key={i}>{e.stack}</li>
-        ))}
+        {errors.map((e, i) => {
+          const title = e.title ?? titleAt(schema, e.property);
+          return <li key={i}>{title ? `${title}: ${e.message}` : (e.message ?? e.stack)}</li>;
+        })}
       </ul>
     </div>
   );
@@ -101,6 +102,8 @@ export function TaskForm({ schema, submitText = 'Completa l’attività', disabl
       onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
       onSubmit={(e) => onSubmit((e.formData ?? {}) as Record<string, unknown>)}
       onError={() => undefined}
+      // An optional choice starts empty rather than on its first option.
+      experimental_defaultFormStateBehavior={{ constAsDefaults: 'skipOneOf' }}
       transformErrors={transformErrors}
       extraErrors={extraErrors}
       translateString={translateString}

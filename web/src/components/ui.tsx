@@ -7,12 +7,16 @@ import { riskLabel } from '../labels';
 
 export type Tone = 'success' | 'danger' | 'warning' | 'info';
 
-/** A verdict or message; focused when it appears so keyboard and screen-reader users hear it. */
+/**
+ * A verdict or message; focused when it appears (not on later renders) so keyboard and
+ * screen-reader users hear it. A new verdict is a new element.
+ */
 export function Alert({ tone, title, children, focus = true }: { tone: Tone; title?: string; children?: ReactNode; focus?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (focus) ref.current?.focus();
-  }, [focus, title, children]);
+    // On mount only: a re-render must not pull the focus back.
+  }, []);
   return (
     <div ref={ref} tabIndex={-1} className={`alert alert-${tone}`} role={tone === 'danger' || tone === 'warning' ? 'alert' : 'status'} data-testid={`alert-${tone}`}>
       {title && <strong className="d-block">{title}</strong>}
@@ -30,13 +34,13 @@ export function ErrorAlert({ error, title = 'Errore' }: { error: ApiError | unde
   );
 }
 
-const RISK_CLASS: Record<string, string> = { low: 'bg-success', medium: 'bg-warning text-dark', high: 'bg-danger', critical: 'bg-dark' };
+const RISK_CLASS: Record<string, string> = { low: 'bg-success', medium: 'bg-warning text-white', high: 'bg-danger', critical: 'bg-dark' };
 
 export function RiskBadge({ level }: { level: string | null }) {
   return <span className={`badge ${level ? (RISK_CLASS[level] ?? 'bg-secondary') : 'bg-secondary'}`}>Rischio: {riskLabel(level)}</span>;
 }
 
-const DUE_CLASS = { overdue: 'bg-danger', soon: 'bg-warning text-dark', ok: 'bg-success', none: 'bg-secondary' } as const;
+const DUE_CLASS = { overdue: 'bg-danger', soon: 'bg-warning text-white', ok: 'bg-success', none: 'bg-secondary' } as const;
 
 /** Due time with its urgency in words (not only colour). */
 export function DueBadge({ dueAt, now, active = true }: { dueAt: string | null; now: number; active?: boolean }) {

@@ -42,11 +42,17 @@ export function CasePage({ id }: { id: string }) {
   }
   const { case: c, report, people, tasks, timeline, notes, placements, deadlines, handover } = file.data;
   const closed = c.status === 'closed';
+  const taskLabels = new Map([...tasks.open, ...tasks.past].map((t) => [t.id, t.label]));
+  const timelineTask = (data: Record<string, unknown>) => (typeof data.taskId === 'string' ? taskLabels.get(data.taskId) : undefined);
 
   return (
     <>
       <PageTitle>Caso {c.reference}</PageTitle>
       <ErrorAlert error={file.error} title="Aggiornamento non riuscito" />
+      <p className="small text-muted mb-1">
+        Aggiornamento automatico ogni 15 secondi.
+        <button type="button" className="btn btn-link btn-sm" onClick={() => void file.reload()}>Aggiorna ora</button>
+      </p>
       <div className="d-flex flex-wrap gap-1 mb-3" data-testid="case-summary">
         <span className="badge bg-primary" data-testid="case-status">{statusLabel(c.status)}</span>
         <span className="badge bg-light text-dark border" data-testid="case-step">Fase: {stepLabel(c.step)}</span>
@@ -162,7 +168,7 @@ export function CasePage({ id }: { id: string }) {
             )}
             {handover && (
               <p className="small text-muted mt-2 mb-0">
-                Riepilogo per il Comune preparato il {formatDateTime(handover.openingAt)}{handover.external ? ' (Comune fuori Ambito)' : ''}.
+                Riepilogo del caso pronto per l’apertura dell’ufficio del {formatDateTime(handover.openingAt)}{handover.external ? ' (Comune fuori Ambito)' : ''}.
               </p>
             )}
           </section>
@@ -177,6 +183,7 @@ export function CasePage({ id }: { id: string }) {
               {timeline.map((e) => (
                 <li key={e.id}>
                   <span className="small text-muted">{formatDateTime(e.at)}</span> – <strong>{timelineLabel(e.kind)}</strong>
+                  {timelineTask(e.data) && <>: {timelineTask(e.data)}</>}
                   <span className="small"> ({e.actorRole === 'system' ? 'sistema' : `${roleLabel(e.actorRole)} ${e.actorId}`})</span>
                   {typeof e.data.reason === 'string' && <span className="d-block small">Motivo: {e.data.reason}</span>}
                 </li>

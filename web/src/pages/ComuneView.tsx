@@ -42,6 +42,10 @@ export function ComuneView() {
   return (
     <>
       <PageTitle>Passaggi di consegne – Comune di <ComuneName code={session.user.comuneCode} /></PageTitle>
+      <p className="small text-muted">
+        Aggiornamento automatico ogni 15 secondi.
+        <button type="button" className="btn btn-link btn-sm" onClick={() => void Promise.all([acks.reload(), incoming.reload()])}>Aggiorna ora</button>
+      </p>
       {verdict && <Alert tone={verdict.tone}>{verdict.text}</Alert>}
       <section aria-labelledby="acks-title" className="mb-4">
         <h2 id="acks-title" className="h5">Da prendere in visione</h2>

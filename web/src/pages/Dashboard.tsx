@@ -166,6 +166,11 @@ export function Dashboard() {
           <section aria-labelledby="sla-title" className="mb-4">
             <h2 id="sla-title" className="h5">Violazioni dei tempi (SLA)</h2>
             <div className="card card-body shadow-sm" data-testid="sla-chart">
+              <p className="mb-2">
+                {s.slaBreaches.overdueCases + s.slaBreaches.takeChargeUnclaimed + s.slaBreaches.escalatedOpenTasks === 0
+                  ? 'Nessuna violazione dei tempi in corso.'
+                  : `Casi in ritardo: ${s.slaBreaches.overdueCases} · prese in carico scadute: ${s.slaBreaches.takeChargeUnclaimed} · attività in escalation: ${s.slaBreaches.escalatedOpenTasks}`}
+              </p>
               <BarChart
                 title="Violazioni SLA"
                 data={[

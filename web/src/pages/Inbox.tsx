@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ApiError, type Page, type TaskItem } from '../api';
 import { Alert, ComuneName, DueBadge, ErrorAlert, Loading, PageTitle, RiskBadge } from '../components/ui';
 import { useLoad, useNow } from '../hooks';
-import { statusLabel, taskStatusLabel } from '../labels';
+import { roleLabel, statusLabel, taskStatusLabel } from '../labels';
 import { navigate } from '../router';
 import { useSession } from '../session';
 
@@ -67,6 +67,10 @@ export function Inbox() {
   return (
     <>
       <PageTitle>Attività</PageTitle>
+      <p className="small text-muted">
+        Aggiornamento automatico ogni 10 secondi.
+        <button type="button" className="btn btn-link btn-sm" onClick={() => void Promise.all([mine.reload(), available.reload()])}>Aggiorna ora</button>
+      </p>
       {verdict && <Alert tone={verdict.tone}>{verdict.text}</Alert>}
       <section aria-labelledby="mine-title" className="mb-4">
         <h2 id="mine-title" className="h5">
@@ -87,7 +91,7 @@ export function Inbox() {
       </section>
       <section aria-labelledby="available-title">
         <h2 id="available-title" className="h5">
-          Da prendere in carico ({session.user.displayName}) {available.data && <span className="badge bg-secondary">{available.data.total}</span>}
+          Da prendere in carico – {roleLabel(session.user.role)} {available.data && <span className="badge bg-secondary">{available.data.total}</span>}
         </h2>
         <ErrorAlert error={available.error} />
         {available.loading && !available.data ? (

@@ -131,10 +131,24 @@ export function Intake() {
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  const set = <K extends keyof IntakeValues>(k: K, value: IntakeValues[K]) => setValues((v) => ({ ...v, [k]: value }));
-  const toggle = (k: 'categories' | 'immediateDangers', code: string) =>
+  const clearError = (field: string) =>
+    setErrors((e) => {
+      if (!(field in e)) return e;
+      const { [field]: _gone, ...rest } = e;
+      return rest;
+    });
+  const set = <K extends keyof IntakeValues>(k: K, value: IntakeValues[K]) => {
+    clearError(k);
+    setValues((v) => ({ ...v, [k]: value }));
+  };
+  const toggle = (k: 'categories' | 'immediateDangers', code: string) => {
+    clearError(k);
     setValues((v) => ({ ...v, [k]: v[k].includes(code) ? v[k].filter((c) => c !== code) : [...v[k], code] }));
-  const setPerson = (i: number, patch: Partial<PersonValues>) => setValues((v) => ({ ...v, people: v.people.map((p, j) => (j === i ? { ...p, ...patch } : p)) }));
+  };
+  const setPerson = (i: number, patch: Partial<PersonValues>) => {
+    for (const key of Object.keys(patch)) clearError(`people.${i}.${key}`);
+    setValues((v) => ({ ...v, people: v.people.map((p, j) => (j === i ? { ...p, ...patch } : p)) }));
+  };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
