@@ -19,6 +19,7 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
     rolldownOptions: {
+      checks: { pluginTimings: false },
       onwarn(warning, handle) {
         // React libraries mark modules 'use client' for server components; meaningless in a browser bundle.
         if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;
