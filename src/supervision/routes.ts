@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { type ApiDeps, endpoint } from '../api/routes/context';
 import { supervisionSettings } from './settings';
-import { findStuckCases } from './stuck';
+import { findStuckCases, TemporalScanCache } from './stuck';
 import { supervisionSummary } from './summary';
 
 export function supervisionRouter(deps: ApiDeps): Router {
   const router = Router();
   const settings = supervisionSettings(deps.supervision);
+  const scans = new TemporalScanCache(settings.temporalScanMaxAgeSeconds * 1000);
   const temporal = {
     prisma: deps.prisma,
     client: deps.temporal.client,
@@ -17,7 +18,7 @@ export function supervisionRouter(deps: ApiDeps): Router {
 
   router.get(
     '/stuck',
-    endpoint(deps, 'supervision.read', async () => ({ body: await findStuckCases(temporal, settings) })),
+    endpoint(deps, 'supervision.read', async () => ({ body: await findStuckCases(temporal, settings, new Date(), scans) })),
   );
   router.get(
     '/summary',

@@ -16,6 +16,8 @@ export interface SupervisionSettings {
   describeConcurrency: number;
   /** A poller not seen for this long no longer counts as a live worker. */
   pollerStaleSeconds: number;
+  /** The Temporal part of the stuck list is refreshed in the background once older than this. */
+  temporalScanMaxAgeSeconds: number;
 }
 
 export const DEFAULT_SUPERVISION_SETTINGS: SupervisionSettings = {
@@ -34,6 +36,7 @@ export const DEFAULT_SUPERVISION_SETTINGS: SupervisionSettings = {
   describeLimit: 200,
   describeConcurrency: 10,
   pollerStaleSeconds: 180,
+  temporalScanMaxAgeSeconds: 15,
 };
 
 export function supervisionSettings(overrides: Partial<SupervisionSettings> = {}): SupervisionSettings {

@@ -53,6 +53,8 @@ export interface WorkerStatus {
 
 export interface StuckReport {
   generatedAt: string;
+  /** When Temporal was last asked (worker pollers, workflow and activity failures). */
+  temporalCheckedAt: string;
   worker: WorkerStatus;
   /** Running cases checked against Temporal (at most `describeLimit`, stalest first). */
   described: number;
@@ -206,14 +208,78 @@ async function temporalReasons(deps: SupervisionDeps, c: CaseRow, workers: { sta
   return reasons;
 }
 
-export async function findStuckCases(deps: SupervisionDeps, settings: SupervisionSettings, now = new Date()): Promise<StuckReport> {
+/**
+ * What Temporal says about the running cases: worker pollers and, per case, the reasons found by
+ * describing its workflow. It costs one RPC per case, so it is cached (see TemporalScanCache).
+ */
+export interface TemporalScan {
+  at: number;
+  workers: { status: WorkerStatus; versions: string[] };
+  running: CaseRow[];
+  reasons: Array<{ c: CaseRow; found: StuckReason[] }>;
+}
+
+export async function scanTemporal(deps: SupervisionDeps, settings: SupervisionSettings, now = new Date()): Promise<TemporalScan> {
+  const [workers, running] = await Promise.all([
+    pollers(deps, settings, now),
+    deps.prisma.case.findMany({
+      where: { status: { not: 'closed' } },
+      select: CASE_SELECT,
+      orderBy: { lastProgressAt: 'asc' },
+      take: settings.describeLimit,
+    }),
+  ]);
+  const reasons = await mapLimit(running, settings.describeConcurrency, async (c) => ({ c, found: await temporalReasons(deps, c, workers) }));
+  return { at: now.getTime(), workers, running, reasons };
+}
+
+/**
+ * Stale-while-revalidate cache of the Temporal scan: the first request waits for a scan; later
+ * ones answer from the last scan at once and, when it is older than `maxAgeMs`, start one new scan
+ * in the background (never two at a time). The supervisor's list stays fast at any number of
+ * cases, and the report says how old the Temporal part is.
+ */
+export class TemporalScanCache {
+  private last?: TemporalScan;
+  private inflight?: Promise<TemporalScan>;
+
+  constructor(private readonly maxAgeMs: number) {}
+
+  async get(scan: () => Promise<TemporalScan>, now = Date.now()): Promise<TemporalScan> {
+    if (!this.last) return this.refresh(scan);
+    if (now - this.last.at > this.maxAgeMs && !this.inflight) {
+      // A failed background scan keeps the previous one; the next request tries again.
+      this.refresh(scan).catch(() => undefined);
+    }
+    return this.last;
+  }
+
+  private refresh(scan: () => Promise<TemporalScan>): Promise<TemporalScan> {
+    this.inflight ??= scan()
+      .then((result) => {
+        this.last = result;
+        return result;
+      })
+      .finally(() => {
+        this.inflight = undefined;
+      });
+    return this.inflight;
+  }
+}
+
+export async function findStuckCases(
+  deps: SupervisionDeps,
+  settings: SupervisionSettings,
+  now = new Date(),
+  cache?: TemporalScanCache,
+): Promise<StuckReport> {
   const { prisma } = deps;
   const stepAllowance = STEPS.map((step) => ({
     step,
     lastProgressAt: { lt: new Date(now.getTime() - settings.stepAllowanceMinutes[step] * MINUTE) },
   }));
 
-  const [overdueTasks, idleCases, lateHandovers, workers, running] = await Promise.all([
+  const [overdueTasks, idleCases, lateHandovers, scan] = await Promise.all([
     prisma.task.findMany({
       where: { status: { in: ACTIVE_TASK }, dueAt: { lte: now } },
       select: { id: true, caseId: true, type: true, status: true, dueAt: true, assigneeId: true },
@@ -232,15 +298,9 @@ export async function findStuckCases(deps: SupervisionDeps, settings: Supervisio
       orderBy: { handoverAt: 'asc' },
       take: ROW_LIMIT,
     }),
-    pollers(deps, settings, now),
-    prisma.case.findMany({
-      where: { status: { not: 'closed' } },
-      select: CASE_SELECT,
-      orderBy: { lastProgressAt: 'asc' },
-      take: settings.describeLimit,
-    }),
+    cache ? cache.get(() => scanTemporal(deps, settings, now), now.getTime()) : scanTemporal(deps, settings, now),
   ]);
-
+  const { workers, running, reasons: described } = scan;
   const worker = workers.status;
   const cases = new Map<string, CaseRow>();
   const reasons = new Map<string, StuckReason[]>();
@@ -291,7 +351,6 @@ export async function findStuckCases(deps: SupervisionDeps, settings: Supervisio
       });
     }
   }
-  const described = await mapLimit(running, settings.describeConcurrency, async (c) => ({ c, found: await temporalReasons(deps, c, workers) }));
   for (const { c, found } of described) for (const r of found) add(c, r);
 
   const items = [...cases.values()].map((c): StuckCase => {
@@ -310,5 +369,11 @@ export async function findStuckCases(deps: SupervisionDeps, settings: Supervisio
     };
   });
   items.sort((a, b) => a.since.localeCompare(b.since) || a.reference.localeCompare(b.reference));
-  return { generatedAt: now.toISOString(), worker, described: running.length, items };
+  return {
+    generatedAt: now.toISOString(),
+    temporalCheckedAt: new Date(scan.at).toISOString(),
+    worker,
+    described: running.length,
+    items,
+  };
 }

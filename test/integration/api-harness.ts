@@ -65,6 +65,8 @@ export async function startApiHarness(name: string, options: HarnessOptions = {}
     auth,
     logger,
     config,
+    // Every request revalidates the cached Temporal scan, so `eventually` converges within a poll or two.
+    supervision: { temporalScanMaxAgeSeconds: 0 },
     testing: { loginRateLimit: { windowMs: 60_000, limit: 1000 }, ...options.testing },
   };
   const ok = (): Promise<void> => Promise.resolve();
@@ -118,7 +120,7 @@ export async function startApiHarness(name: string, options: HarnessOptions = {}
     deps: baseDeps,
     tokens,
     appWith: ({ taskQueue: queue, ...overrides }) =>
-      build({ ...baseDeps, ...overrides, temporal: { ...baseDeps.temporal, ...(queue !== undefined && { taskQueue: queue }) } }),
+      build({ ...baseDeps, ...overrides, supervision: { ...baseDeps.supervision, ...overrides.supervision }, temporal: { ...baseDeps.temporal, ...(queue !== undefined && { taskQueue: queue }) } }),
     startWorker,
     close: async () => {
       for (const w of workers) await w.stop();
