@@ -89,7 +89,15 @@ const caseState = z
   })
   .describe('Stato del caso dopo l’azione (dal workflow)');
 
-const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+const page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    /** Case list only: true when there are more than `total` matches (counting stops at 10,000). */
+    totalCapped: z.boolean().optional(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  });
 
 const stuckReport = z.object({
   generatedAt: iso,

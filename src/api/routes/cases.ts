@@ -58,6 +58,9 @@ export async function visibleCase(deps: ApiDeps, ctx: RequestContext, id: string
   return c;
 }
 
+/** Above this many matches the case list reports `totalCapped` rather than an exact total. */
+export const COUNT_CAP = 10_000;
+
 function listWhere(actor: Actor, q: ReturnType<typeof caseListQuery.parse>): Prisma.CaseWhereInput {
   const and: Prisma.CaseWhereInput[] = [caseScope(actor)];
   if (q.status === 'active') and.push({ status: { in: RUNNING_STATUSES } }); // IN, not <>: the status index applies
@@ -129,9 +132,10 @@ export function casesRouter(deps: ApiDeps): Router {
           take: q.limit,
           skip: q.offset,
         }),
-        deps.prisma.case.count({ where }),
+        // Counting is bounded: past COUNT_CAP the list says "more than" instead of scanning every row.
+        deps.prisma.case.count({ where, take: COUNT_CAP + 1 }),
       ]);
-      return { body: { items, total, limit: q.limit, offset: q.offset } };
+      return { body: { items, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP, limit: q.limit, offset: q.offset } };
     }),
   );
 
