@@ -25,7 +25,7 @@ describe('GET /api/cases on many cases', () => {
     const res = await request(h.app).get('/api/cases?status=closed&limit=5').set(...bearer(h, 'coordinatore'));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ total: COUNT_CAP, totalCapped: true, limit: 5 });
-    const items = res.body.items as Array<{ reportedAt: string }>;
+    const items = (res.body as { items: Array<{ reportedAt: string }> }).items;
     expect(items).toHaveLength(5);
     // Newest first by default.
     expect([...items].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt))).toEqual(items);
