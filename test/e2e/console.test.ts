@@ -8,7 +8,7 @@ import { mountConsole } from '../../src/api/routes/console';
 import { DEMO_USERS } from '../../src/db/demo-users';
 import { DEFAULT_SUPERVISION_SETTINGS } from '../../src/supervision/settings';
 import { type ApiHarness, bearer, type DemoUsername, startApiHarness, sundayReport } from '../integration/api-harness';
-import { buildConsole, launchChromium, OpenPages, SCREENSHOTS, serve, waitWithRefresh, withScreenshotsOnFailure } from './browser';
+import { accessibilityViolations, buildConsole, launchChromium, OpenPages, SCREENSHOTS, serve, waitWithRefresh, withScreenshotsOnFailure } from './browser';
 
 /**
  * The console in real headless Chromium against the real API, worker, Temporal dev server and
@@ -101,6 +101,7 @@ describe('the console on the real stack', () => {
       await page.getByText('Controllare i campi evidenziati').waitFor();
       expect(await page.getByLabel('Operatore di polizia *').getAttribute('aria-invalid')).toBe('true');
       await page.getByText('Indicare almeno una categoria').waitFor();
+      await expect(accessibilityViolations(page)).resolves.toEqual([]);
 
       const reportNumber = `CC-E2E-${Date.now()}`;
       await fillReport(page, reportNumber);
@@ -162,6 +163,7 @@ describe('the console on the real stack', () => {
       await waitWithRefresh(op1, risk);
       await waitWithRefresh(op1, op1.getByTestId('available-tasks').locator('li').filter({ hasText: /Scaduta da/ }));
       await shot(op1, 'inbox.png');
+      await expect(accessibilityViolations(op1)).resolves.toEqual([]);
       await risk.getByRole('link', { name: 'Apri' }).click();
       await op1.getByRole('heading', { name: 'Valutazione del rischio', level: 1 }).waitFor();
       await op1.getByLabel('Senza alloggio per la notte').check();
@@ -171,6 +173,7 @@ describe('the console on the real stack', () => {
       await submitForm(op1);
       await op1.getByTestId('alert-danger').filter({ hasText: 'Modulo non accettato' }).waitFor();
       await op1.getByText("con pericolo per la salute va registrata l'attivazione del 112/118").first().waitFor();
+      await expect(accessibilityViolations(op1)).resolves.toEqual([]);
       await op1.getByLabel('Pericolo per la salute (serve 112/118)').uncheck();
       await submitForm(op1);
       await accepted(op1);
@@ -198,6 +201,7 @@ describe('the console on the real stack', () => {
       await coord.getByTestId('sla-chart').getByRole('img', { name: 'Violazioni SLA' }).waitFor();
       await coord.getByRole('table', { name: 'Per Comune (aperti)' }).getByText('Lainate').waitFor();
       await shot(coord, 'dashboard.png');
+      await expect(accessibilityViolations(coord)).resolves.toEqual([]);
 
       await coord.goto(`${server.url}/#/casi/${caseId}`);
       await coord.getByRole('heading', { name: `Caso ${reference}` }).waitFor();
@@ -211,6 +215,7 @@ describe('the console on the real stack', () => {
       await coord.getByTestId('notes').getByText('Segnalato al dormitorio di Rho per domani sera.').waitFor();
       await coord.getByTestId('timeline').getByText('Rischio valutato').waitFor();
       await shot(coord, 'case.png');
+      await expect(accessibilityViolations(coord)).resolves.toEqual([]);
 
       const actions = coord.getByRole('region', { name: 'Azioni del coordinatore' });
       await actions.getByLabel('Azione').selectOption({ label: 'Sposta il passaggio al Comune' });
@@ -235,6 +240,7 @@ describe('the console on the real stack', () => {
       const ack = rho.getByTestId('handover-acks').locator('li', { hasText: reference });
       await waitWithRefresh(rho, ack);
       await shot(rho, 'social-worker-mobile.png');
+      await expect(accessibilityViolations(rho)).resolves.toEqual([]);
       await ack.getByRole('button', { name: /Prendi visione/ }).click();
       await rho.getByRole('heading', { name: 'Passaggio di consegne al Comune', level: 1 }).waitFor();
       await rho.getByLabel('Il servizio sociale prende in carico il caso').check();
