@@ -4,7 +4,7 @@ import { createActivities } from '../../src/activities';
 import { outboxOnlyNotifier } from '../../src/activities/notifier';
 import type { TemporalClientHandle } from '../../src/temporal/client';
 import { createDataConverter } from '../../src/temporal/data-converter';
-import { openCasesByVersion, setCurrentVersion, type DeploymentTarget } from '../../src/temporal/deployments';
+import { describeDeployment, openCasesByVersion, setCurrentVersion, type DeploymentTarget } from '../../src/temporal/deployments';
 import { parseKeyring } from '../../src/temporal/keyring';
 import { caseWorkflowBundle, createCaseWorker } from '../../src/temporal/worker';
 import { findStuckCases } from '../../src/supervision/stuck';
@@ -226,6 +226,9 @@ describe('protocol revision rollout on the dev server', () => {
 
     await startWorker(taskQueue, v2Bundle, { name: deploymentName, buildId: 'v2' });
     await eventually('v2 registered', () => setCurrentVersion(target, 'v2').then(() => true));
+    const status = await describeDeployment(target);
+    expect(status.current?.buildId).toBe('v2');
+    expect(status.versions.map((v) => v.buildId).sort()).toEqual(['v1', 'v2']);
     const fresh = await CaseDriver.open(deps);
     await fresh.run('take_charge', OPERATOR, forms.takeCharge);
     expect((await fresh.view()).protocolRevision).toBe(2);
