@@ -24,6 +24,7 @@ let browser: Browser;
 const pages = new OpenPages();
 
 beforeAll(async () => {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
   consoleDir = buildConsole();
   h = await startApiHarness('e2e');
   // Cases waiting to be taken in charge count as stuck at once, so the dashboard has something to show.
