@@ -75,6 +75,9 @@ export async function startWorkerOnly({ config, logger, stack }: BootContext): P
       rows: [
         ['Temporal', `${temporalAddress} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`],
         ['Database', databaseUrl.display],
+        ...(config.temporal.deployment
+          ? [['Deployment', `${config.temporal.deployment.name}:${config.temporal.deployment.buildId} (cases pinned to this build)`] as [string, string]]
+          : []),
       ],
     },
     failed: workerFailure(worker.running, stack),
