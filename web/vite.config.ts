@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineConfig } from 'vite';
+import { taskValidatorsPlugin } from './task-validators';
 
 /**
  * The operators' console. `npm run build:web` writes web/dist, which the API process serves at `/`
@@ -14,6 +15,7 @@ export default defineConfig({
   base: '/',
   publicDir: false,
   oxc: { jsx: { runtime: 'automatic' } },
+  plugins: [taskValidatorsPlugin()],
   build: {
     outDir: path.join(import.meta.dirname, 'dist'),
     emptyOutDir: true,

@@ -33,7 +33,7 @@ const CHROMIUM_ARGS = [
 
 export function buildConsole(): string {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pis-console-'));
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--configLoader', 'runner', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -22,6 +22,8 @@ let consoleDir: string;
 let server: { url: string; close: () => Promise<void> };
 let browser: Browser;
 const pages = new OpenPages();
+const cspViolations: string[] = [];
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -55,6 +57,10 @@ async function loginAs(user: DemoUsername, viewport = { width: 1280, height: 900
   const demo = DEMO_USERS.find((u) => u.username === user)!;
   const context = await browser.newContext({ viewport, locale: 'it-IT', timezoneId: 'Europe/Rome' });
   const page = pages.add(user, await context.newPage());
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspViolations.push(`${user}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => pageErrors.push(`${user}: ${err.message}`));
   await page.goto(`${server.url}/`);
   await page.getByLabel('Nome utente').fill(demo.username);
   await page.getByLabel('Password').fill(demo.password);
@@ -155,6 +161,9 @@ describe('the console on the real stack', () => {
       await op2.getByText(/In carico a un altro operatore \(u-op1\)/).waitFor();
       await expect(op2.getByRole('button', { name: 'Completa l’attività' }).count()).resolves.toBe(0);
 
+      // The browser checks the form first (validators compiled at build time, no eval under the CSP).
+      await submitForm(op1);
+      await op1.getByRole('alert').filter({ hasText: 'Controllare il modulo' }).getByText('Tempo stimato di arrivo sul posto (minuti): campo obbligatorio').waitFor();
       await op1.getByLabel(/Tempo stimato di arrivo sul posto/).fill('20');
       await submitForm(op1);
       await accepted(op1);
@@ -260,4 +269,8 @@ describe('the console on the real stack', () => {
     }),
     120_000,
   );
+
+  it('ran without script errors or Content Security Policy violations in any page', () => {
+    expect({ cspViolations, pageErrors }).toEqual({ cspViolations: [], pageErrors: [] });
+  });
 });

@@ -34,6 +34,8 @@ it('serves the page with a Content Security Policy that allows only this origin'
   const csp = res.headers['content-security-policy'] as string;
   expect(csp).toContain("default-src 'self'");
   expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).toContain("script-src 'self';");
+  expect(csp).not.toMatch(/unsafe-eval|'unsafe-inline'[^;]*script/);
   expect(csp).not.toMatch(/https?:/);
 });
 

@@ -5,11 +5,14 @@ import {
   type IconButtonProps,
   type RJSFSchema,
   type SubmitButtonProps,
+  deepEquals,
   TranslatableString,
+  type ValidatorType,
   type UiSchema,
 } from '@rjsf/utils';
-import validator from '@rjsf/validator-ajv8';
+import validator, { createPrecompiledValidator } from '@rjsf/validator-ajv8';
 import { useMemo, useState } from 'react';
+import { PRECOMPILED } from 'virtual:task-validators';
 import type { FieldIssue } from '../api';
 import { issuesToErrorSchema, prepareTaskSchema, titleAt, transformErrors } from '../formSchema';
 
@@ -69,6 +72,24 @@ const textButton = (text: string, variant: string) =>
     );
   };
 
+/**
+ * The validator for a prepared schema: the one compiled at build time for the same form (the served
+ * page forbids compiling code), else ajv compiling at run time (dev server, tests). A schema the
+ * build does not know (the API runs a newer form than this page) is left to the server's verdict.
+ */
+export function validatorFor(schema: RJSFSchema): ValidatorType {
+  if (PRECOMPILED === null) return validator;
+  const same = Object.values(PRECOMPILED).find((p) => deepEquals(p.schema, schema));
+  return same ? createPrecompiledValidator(same.fns, same.schema as RJSFSchema) : serverOnly;
+}
+
+const serverOnly: ValidatorType = {
+  validateFormData: () => ({ errors: [], errorSchema: {} }),
+  isValid: () => true,
+  rawValidation: () => ({}),
+  reset: () => undefined,
+};
+
 export interface TaskFormProps {
   schema: Record<string, unknown>;
   submitText?: string;
@@ -80,6 +101,7 @@ export interface TaskFormProps {
 
 export function TaskForm({ schema, submitText = 'Completa l’attività', disabled, serverIssues, onSubmit }: TaskFormProps) {
   const prepared: RJSFSchema = useMemo(() => prepareTaskSchema(schema), [schema]);
+  const formValidator = useMemo(() => validatorFor(prepared), [prepared]);
   const [formData, setFormData] = useState<Record<string, unknown> | undefined>(undefined);
   const extraErrors = useMemo(() => (serverIssues && serverIssues.length > 0 ? issuesToErrorSchema(serverIssues) : undefined), [serverIssues]);
   const uiSchema: UiSchema = { 'ui:submitButtonOptions': { submitText } };
@@ -97,7 +119,7 @@ export function TaskForm({ schema, submitText = 'Completa l’attività', disabl
     <Form
       schema={prepared}
       uiSchema={uiSchema}
-      validator={validator}
+      validator={formValidator}
       formData={formData}
       onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
       onSubmit={(e) => onSubmit((e.formData ?? {}) as Record<string, unknown>)}
