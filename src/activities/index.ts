@@ -20,6 +20,9 @@ export interface ActivityDeps {
 
 export const PROTECTED_ADDRESS_PLACEHOLDER = '[indirizzo protetto]';
 
+/** Generous limits: on a loaded machine a short timeout only turns slowness into retries. */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 25_000 };
+
 /** Activities of the case workflow. Every one is idempotent: safe to retry at any point. */
 export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivities {
   async function calendarOf(comuneCode: string): Promise<OfficeCalendar | undefined> {
@@ -154,7 +157,7 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
             skipDuplicates: true,
           });
         }
-      });
+      }, TRANSACTION_OPTIONS);
       for (const n of notifications) {
         await notifier.send({ ...n, caseId });
         await prisma.notification.updateMany({ where: { id: n.id, deliveredAt: null }, data: { deliveredAt: new Date() } });

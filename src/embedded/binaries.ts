@@ -400,7 +400,24 @@ interface RunResult {
   output: string;
 }
 
-function run(
+async function run(
+  command: string,
+  args: readonly string[],
+  opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number },
+): Promise<RunResult> {
+  // A binary just written (by this or a concurrent provisioning) can still be open for writing in
+  // a process forked meanwhile: exec then fails with ETXTBSY for a moment. Try again briefly.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runOnce(command, args, opts);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ETXTBSY' || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+function runOnce(
   command: string,
   args: readonly string[],
   opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs: number },
