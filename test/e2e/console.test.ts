@@ -183,6 +183,7 @@ describe('the console on the real stack', () => {
       await submitForm(op1);
       await op1.getByTestId('alert-danger').filter({ hasText: 'Modulo non accettato' }).waitFor();
       await op1.getByText("con pericolo per la salute va registrata l'attivazione del 112/118").first().waitFor();
+      await shot(op1, 'task-form-verdict.png');
       await expect(accessibilityViolations(op1)).resolves.toEqual([]);
       await op1.getByLabel('Pericolo per la salute (serve 112/118)').uncheck();
       await submitForm(op1);
