@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 
-const ROOT = path.resolve(__dirname, '../..');
+/** The project root (holding package.json), from src/db or from its compiled copy in dist/src/db. */
+const ROOT = findProjectRoot(__dirname);
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'prisma'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '../..');
+  }
+}
 const PRISMA_WRAPPER = path.join(ROOT, 'tools', 'schema-engine', 'prisma.mjs');
 export const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
 

@@ -17,6 +17,8 @@ export interface TemporalDevServerOptions {
   port: number;
   /** Web UI port; `undefined` starts the server headless. */
   uiPort?: number;
+  /** Remote codec endpoint the Web UI calls from the browser to show decrypted payloads. */
+  uiCodecEndpoint?: string;
   namespace: string;
   ip?: string;
   /** Server log level (`--log-level`): quiet by default. */
@@ -63,7 +65,11 @@ export function devServerArgs(opts: TemporalDevServerOptions): string[] {
     opts.logLevel ?? 'error',
   ];
   if (opts.uiPort === undefined) args.push('--headless');
-  else args.push('--ui-port', String(opts.uiPort));
+  else {
+    // No news feed: the machine has no internet, and the UI should not try.
+    args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
+    if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
+  }
   // "default" always exists; naming it again is harmless but noisy.
   if (opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   for (const key of ALL_SEARCH_ATTRIBUTES) {

@@ -111,6 +111,7 @@ export async function startTemporal(config: AppConfig, stack: ShutdownStack, log
     dataDir: config.dataDir,
     port: config.temporal.embeddedPort,
     uiPort: config.temporal.embeddedUiPort,
+    uiCodecEndpoint: `http://${config.api.host}:${config.api.port}/codec`,
     namespace: config.temporal.namespace,
     // The server prints a banner on stdout; only its error lines matter.
     onLog: (line) => (/\b(error|fatal|panic)\b/i.test(line) ? log.warn(line) : log.debug(line)),

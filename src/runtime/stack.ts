@@ -197,7 +197,7 @@ function stackSummary(s: {
   if (s.demoUsers) rows.push(['Demo users', s.demoUsers]);
   const notes: string[] = [];
   if (s.embeddedTemporal && temporal.uiUrl) {
-    notes.push(`To read encrypted payloads in the Temporal UI, set its codec endpoint to ${apiUrl}/codec.`);
+    notes.push(`The Temporal UI decrypts payloads through ${apiUrl}/codec (from this machine only).`);
   }
   notes.push('Press Ctrl+C to stop.');
   return { title: 'PIS case management is running', rows, notes };
