@@ -127,4 +127,24 @@ describe('case lifecycle on the dev server', () => {
     w.worker.shutdown();
     await w.running;
   });
+
+  // On the real server in real time (a one-minute review window): in the time-skipping test server
+  // the activity that follows this timer was sometimes not dispatched until a long poll expired.
+  it('closes a redirected report when the coordinator does not override within the review window', async () => {
+    const w = await startWorker();
+    const report = intakeSchema.parse(
+      baseReport({ reportedAt: '2026-11-17T10:00:00+01:00', eventComuneCode: LAINATE, reportingForce: 'other' }),
+    );
+    const deps = { prisma: db.prisma, client: temporal.client, taskQueue };
+    const { caseId } = await receiveReport(deps, report, INTAKE, { protocolOverrides: { scopeReviewMinutes: 1 } });
+    const v = await waitFor(caseId, (x) => x.status === 'scope_review');
+    expect(v.scope?.reasons).toEqual(['not_law_enforcement', 'offices_open']);
+    const final = (await temporal.client.workflow.getHandle(caseWorkflowId(caseId)).result()) as CaseView;
+    expect(final.closure?.outcome).toBe('redirected');
+    expect(final.closure?.reason).toContain('not_law_enforcement');
+    const row = await db.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    expect(row).toMatchObject({ status: 'closed', outcomeCode: 'redirected' });
+    w.worker.shutdown();
+    await w.running;
+  });
 });

@@ -67,17 +67,6 @@ describe('timers, escalations and scope', () => {
     expect(after.scope).toMatchObject({ overriddenBy: COORDINATOR.userId, overrideReason: 'Servizio sociale irraggiungibile' });
   });
 
-  it('closes a redirected report when the coordinator does not override within the review window', async () => {
-    await h.sleepUntil(nextRomeWeekday(await h.now(), 2, 10, 0));
-    const c = await h.open({ eventComuneCode: LAINATE, reportingForce: 'other' });
-    const v = await until(c, (x) => x.status === 'scope_review', 'scope review');
-    expect(v.scope?.reasons).toEqual(['not_law_enforcement', 'offices_open']);
-    await h.env.sleep('31 minutes');
-    const final = await c.result();
-    expect(final.closure?.outcome).toBe('redirected');
-    expect(final.closure?.reason).toContain('not_law_enforcement');
-  });
-
   it('hands a resident of a Comune outside the Ambito over externally', async () => {
     const c = await openAndAssess(h, { eventComuneCode: LAINATE, residenceComuneCode: MILANO }, {});
     await c.complete('intervention', OPERATOR, forms.interventionPlaced(await h.nowIso()));
