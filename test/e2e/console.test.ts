@@ -271,6 +271,37 @@ describe('the console on the real stack', () => {
     120_000,
   );
 
+  it('keyboard only: log in, move between content and menu, open a case from the list', () =>
+    withScreenshotsOnFailure(pages, 'keyboard', async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'it-IT', timezoneId: 'Europe/Rome' });
+      const page = pages.add('keyboard', await context.newPage());
+      await page.goto(`${server.url}/`);
+      // The login page starts in the user name field.
+      await page.locator('#username:focus').waitFor();
+      await page.keyboard.type('coordinatore');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('demo-coord-pis');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Cruscotto di supervisione' }).waitFor();
+      // A new page puts the focus on its title; Tab goes on into the content, Shift+Tab back to the menu.
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Cruscotto di supervisione');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Aggiorna ora');
+      await page.keyboard.press('Shift+Tab');
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Casi');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Casi', level: 1 }).waitFor();
+      await page.getByLabel('Stato').selectOption({ label: 'Chiuso' });
+      const caseLink = page.getByRole('link', { name: reference });
+      await caseLink.waitFor();
+      await caseLink.focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: `Caso ${reference}` }).waitFor();
+      expect(await page.evaluate('document.activeElement.tagName')).toBe('H1');
+    }),
+    60_000,
+  );
+
   it('ran without script errors or Content Security Policy violations in any page', () => {
     expect({ cspViolations, pageErrors }).toEqual({ cspViolations: [], pageErrors: [] });
   });

@@ -35,7 +35,7 @@ export function Login({ onLogin }: { onLogin: (s: Session) => void }) {
           <label htmlFor="username" className="form-label">
             Nome utente
           </label>
-          <input id="username" className="form-control" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+          <input id="username" className="form-control" autoComplete="username" autoFocus value={username} onChange={(e) => setUsername(e.target.value)} required />
         </div>
         <div className="mb-3">
           <label htmlFor="password" className="form-label">
