@@ -68,7 +68,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         await client.end();
       }
     },
-    stop: () => pg.stop(),
+    stop: async () => {
+      // The library waits for an 'exit' event: if postgres already stopped (Ctrl+C reaches the
+      // whole process group), that event has passed and the wait would never end.
+      const child = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await pg.stop();
+    },
   };
 }
 

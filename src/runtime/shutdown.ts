@@ -75,16 +75,21 @@ export class ShutdownStack {
 
 /**
  * SIGINT/SIGTERM start a graceful stop; a second signal while stopping exits at once (code 130
- * or 143), for an operator who does not want to wait for running activities.
+ * or 143), for an operator who does not want to wait for running activities. Ctrl+C under
+ * `npm start` delivers the same SIGINT twice (from the terminal and forwarded by npm/tsx): a
+ * repeat within a second is that echo, not a second request.
  */
-export function onShutdownSignals(logger: Logger, shutdown: (signal: NodeJS.Signals) => void): void {
+export function onShutdownSignals(logger: Logger, shutdown: (signal: NodeJS.Signals) => void, echoMs = 1000): void {
   let received: NodeJS.Signals | undefined;
+  let receivedAt = 0;
   const handler = (signal: NodeJS.Signals) => {
+    if (received !== undefined && Date.now() - receivedAt < echoMs) return;
     if (received !== undefined) {
       logger.warn({ signal }, 'second signal: exiting without waiting for the graceful stop');
       process.exit(signal === 'SIGINT' ? 130 : 143);
     }
     received = signal;
+    receivedAt = Date.now();
     logger.info({ signal }, 'stopping (send the signal again to force)');
     shutdown(signal);
   };
