@@ -30,6 +30,9 @@ describe('case lifecycle on the dev server', () => {
   let taskQueue: string;
   const dataConverter = createDataConverter(parseKeyring(`it:${randomBytes(32).toString('base64')}`));
 
+  // Workers still running after a failed test would keep the run alive: afterEach stops them.
+  const started: Array<{ worker: Worker; running: Promise<void> }> = [];
+
   async function startWorker(): Promise<{ worker: Worker; running: Promise<void> }> {
     const worker = await createCaseWorker({
       connection: await testNativeConnection(),
@@ -38,8 +41,17 @@ describe('case lifecycle on the dev server', () => {
       activities: createActivities({ prisma: db.prisma, notifier: outboxOnlyNotifier }),
       dataConverter,
     });
-    return { worker, running: worker.run() };
+    const w = { worker, running: worker.run() };
+    started.push(w);
+    return w;
   }
+
+  afterEach(async () => {
+    for (const w of started.splice(0)) {
+      if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
+      await w.running;
+    }
+  });
 
   beforeAll(async () => {
     db = await createTestDatabase('lifecycle');
@@ -99,7 +111,7 @@ describe('case lifecycle on the dev server', () => {
     await w.running;
     w = await startWorker();
     await act(caseId, 'intervention', winner, forms.interventionPlaced(new Date().toISOString()));
-    await waitFor(caseId, (v) => v.status === 'awaiting_handover');
+    await waitFor(caseId, (v) => v.handover !== undefined);
     await handle.executeUpdate(moveHandoverUpdate, { args: [{ actor: COORDINATOR, at: new Date().toISOString(), reason: 'Assistente sociale reperibile' }] });
     await act(caseId, 'handover_ack', SW_LAINATE, forms.handoverAck);
     const final = (await handle.result()) as CaseView;
@@ -144,6 +156,33 @@ describe('case lifecycle on the dev server', () => {
     expect(final.closure?.reason).toContain('not_law_enforcement');
     const row = await db.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(row).toMatchObject({ status: 'closed', outcomeCode: 'redirected' });
+    w.worker.shutdown();
+    await w.running;
+  });
+
+  // Continue-as-new on the dev server: the time-skipping test server was slow to hand the new
+  // run's tasks to the worker, which made this scenario flaky there.
+  it('continues as new when the history grows, without losing state', async () => {
+    const w = await startWorker();
+    const report = intakeSchema.parse(baseReport({ reportedAt: sundayNight(), eventComuneCode: LAINATE, residenceComuneCode: LAINATE }));
+    const deps = { prisma: db.prisma, client: temporal.client, taskQueue };
+    const { caseId } = await receiveReport(deps, report, INTAKE, { protocolOverrides: { continueAsNewAfterEvents: 40 } });
+    const handle = temporal.client.workflow.getHandle(caseWorkflowId(caseId));
+    const firstRunId = (await handle.describe()).runId;
+    await act(caseId, 'take_charge', OPERATOR, forms.takeCharge);
+    await act(caseId, 'risk_check', OPERATOR, forms.riskCheck());
+    await act(caseId, 'intervention', OPERATOR, forms.interventionPlaced(new Date().toISOString()));
+    await waitFor(caseId, (v) => v.handover !== undefined);
+    await handle.executeUpdate(moveHandoverUpdate, { args: [{ actor: COORDINATOR, at: new Date().toISOString(), reason: 'Assistente sociale reperibile' }] });
+    await act(caseId, 'handover_ack', SW_LAINATE, forms.handoverAck);
+    const final = (await handle.result()) as CaseView;
+    expect(final.closure?.outcome).toBe('taken_on_by_comune');
+    expect(final.tasks.map((t) => t.type)).toEqual(['take_charge', 'risk_check', 'intervention', 'handover_ack']);
+    const firstRun = await temporal.client.workflow.getHandle(caseWorkflowId(caseId), firstRunId).describe();
+    expect(firstRun.status.name).toBe('CONTINUED_AS_NEW');
+    const timeline = await db.prisma.timelineEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+    expect(timeline.map((t) => t.seq)).toEqual(timeline.map((_, i) => i + 1));
+    expect(final.decisions.length).toBe(timeline.length);
     w.worker.shutdown();
     await w.running;
   });

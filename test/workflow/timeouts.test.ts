@@ -101,21 +101,4 @@ describe('timers, escalations and scope', () => {
     const final = await c.result();
     expect(final.closure).toMatchObject({ outcome: 'resolved', reason: 'Situazione risolta, nessuna presa in carico' });
   });
-
-  it('continues as new when the history grows, without losing state', async () => {
-    const c = await openAndAssess(h, { eventComuneCode: LAINATE, residenceComuneCode: LAINATE }, {}, { continueAsNewAfterEvents: 40 });
-    await c.complete('intervention', OPERATOR, forms.interventionPlaced(await h.nowIso()));
-    const v = await until(c, (x) => x.handover !== undefined, 'handover');
-    await h.sleepUntil(v.handover!.openingAt);
-    await h.env.sleep('1 minute');
-    await c.run('handover_ack', SW_LAINATE, forms.handoverAck);
-    const final = await c.result();
-    expect(final.closure?.outcome).toBe('taken_on_by_comune');
-    expect(final.tasks.map((t) => t.type)).toEqual(expect.arrayContaining(['take_charge', 'risk_check', 'intervention', 'handover_ack']));
-    const firstRun = await h.env.client.workflow.getHandle(c.workflowId, c.firstRunId).describe();
-    expect(firstRun.status.name).toBe('CONTINUED_AS_NEW');
-    const timeline = await h.db.prisma.timelineEntry.findMany({ where: { caseId: c.caseId }, orderBy: { seq: 'asc' } });
-    expect(timeline.map((t) => t.seq)).toEqual(timeline.map((_, i) => i + 1));
-    expect(final.decisions.length).toBe(timeline.length);
-  });
 });
