@@ -7,6 +7,7 @@ import { PERMISSIONS, type Action } from './authorization';
 import {
   caseDetailQuery,
   caseListQuery,
+  stuckQuery,
   completeTaskBody,
   loginBody,
   moveHandoverBody,
@@ -101,6 +102,10 @@ const page = <T extends z.ZodType>(item: T) =>
 
 const stuckReport = z.object({
   generatedAt: iso,
+  temporalCheckedAt: iso,
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
   worker: z.object({ taskQueue: z.string(), polling: z.boolean(), pollers: z.number().int(), lastSeenAt: iso.nullable() }),
   described: z.number().int(),
   items: z.array(
@@ -205,7 +210,7 @@ const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/tasks/{id}/claim', summary: 'Prende in carico l’attività', action: 'task.claim', request: { params: idParam('id', taskId) }, ok: { status: 200, description: 'Nuovo stato', schema: caseState }, errors: [400, 401, 403, 404, 409, 503] },
   { method: 'post', path: '/api/tasks/{id}/complete', summary: 'Completa l’attività con il modulo', action: 'task.complete', request: { params: idParam('id', taskId), ...body(completeTaskBody) }, ok: { status: 200, description: 'Nuovo stato', schema: caseState }, errors: [400, 401, 403, 404, 409, 422, 503] },
   { method: 'post', path: '/api/tasks/{id}/reassign', summary: 'Riassegna l’attività', action: 'task.reassign', request: { params: idParam('id', taskId), ...body(reassignTaskBody) }, ok: { status: 200, description: 'Nuovo stato', schema: caseState }, errors: [400, 401, 403, 404, 409, 422, 503] },
-  { method: 'get', path: '/api/supervision/stuck', summary: 'Casi bloccati con motivo, da quando e azioni suggerite', action: 'supervision.read', ok: { status: 200, description: 'Casi bloccati', schema: stuckReport }, errors: [401, 403, 503] },
+  { method: 'get', path: '/api/supervision/stuck', summary: 'Casi bloccati con motivo, da quando e azioni suggerite', action: 'supervision.read', request: { query: stuckQuery }, ok: { status: 200, description: 'Casi bloccati', schema: stuckReport }, errors: [401, 403, 503] },
   { method: 'get', path: '/api/supervision/summary', summary: 'Conteggi per stato, fase, Comune e violazioni SLA', action: 'supervision.read', ok: { status: 200, description: 'Riepilogo', schema: summary }, errors: [401, 403] },
   { method: 'get', path: '/api/reference/comuni', summary: 'Comuni (codice ISTAT, nome, provincia, Ambito)', action: 'case.list', ok: { status: 200, description: 'Comuni', schema: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), province: z.string(), ambitoId: z.string().nullable() })) }) }, errors: [401, 403] },
   { method: 'get', path: '/api/reference/users', summary: 'Utenti attivi (per riassegnare un’attività)', action: 'task.reassign', request: { query: userListQuery }, ok: { status: 200, description: 'Utenti', schema: z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES), comuneCode: z.string().nullable() })) }) }, errors: [400, 401, 403] },

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { type ApiDeps, endpoint } from '../api/routes/context';
+import { type ApiDeps, endpoint, parseQuery } from '../api/routes/context';
+import { stuckQuery } from '../api/routes/schemas';
 import { supervisionSettings } from './settings';
 import { findStuckCases, TemporalScanCache } from './stuck';
 import { supervisionSummary } from './summary';
@@ -18,7 +19,12 @@ export function supervisionRouter(deps: ApiDeps): Router {
 
   router.get(
     '/stuck',
-    endpoint(deps, 'supervision.read', async () => ({ body: await findStuckCases(temporal, settings, new Date(), scans) })),
+    endpoint(deps, 'supervision.read', async (req) => {
+      const { limit, offset } = parseQuery(stuckQuery, req.query);
+      const report = await findStuckCases(temporal, settings, new Date(), scans);
+      // Oldest first; the page keeps the answer small when many cases are stuck at once.
+      return { body: { ...report, total: report.items.length, limit, offset, items: report.items.slice(offset, offset + limit) } };
+    }),
   );
   router.get(
     '/summary',

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Prisma } from '../generated/prisma/client';
-import { caseWorkflowId, STEPS } from '../workflows/definitions';
+import { CASE_STATUSES, caseWorkflowId, STEPS } from '../workflows/definitions';
 import type { SupervisionSettings } from './settings';
 
 /**
@@ -70,6 +70,8 @@ export interface SupervisionDeps {
 }
 
 const ACTIVE_TASK = ['open', 'claimed'];
+/** Running statuses judged by their step allowance (awaiting_handover is judged by its handover time). */
+const IDLE_STATUSES = CASE_STATUSES.filter((s) => s !== 'closed' && s !== 'awaiting_handover');
 const MINUTE = 60_000;
 const ROW_LIMIT = 1000;
 const CASE_SELECT = {
@@ -287,7 +289,8 @@ export async function findStuckCases(
       take: ROW_LIMIT,
     }),
     prisma.case.findMany({
-      where: { status: { notIn: ['closed', 'awaiting_handover'] }, OR: stepAllowance },
+      // IN (not NOT IN) and one range per step: the (step, lastProgressAt) index answers it.
+      where: { status: { in: IDLE_STATUSES }, OR: stepAllowance },
       select: CASE_SELECT,
       orderBy: { lastProgressAt: 'asc' },
       take: ROW_LIMIT,

@@ -165,6 +165,21 @@ describe('GET /api/supervision/stuck', () => {
     await h.client.workflow.getHandle(caseWorkflowId(caseId)).terminate('test done');
   });
 
+  it('pages the list, oldest first, with the total', async () => {
+    const all = (await request(h.app).get('/api/supervision/stuck?limit=1000').set(...bearer(h, 'coordinatore'))).body as StuckReport & { total: number };
+    expect(all.total).toBeGreaterThanOrEqual(2);
+    expect(all.items).toHaveLength(all.total);
+    const res = await request(h.app).get('/api/supervision/stuck?limit=1&offset=1').set(...bearer(h, 'coordinatore'));
+    expect(res.status).toBe(200);
+    const page = res.body as StuckReport & { total: number; limit: number; offset: number };
+    expect(page).toMatchObject({ limit: 1, offset: 1 });
+    expect(page.total).toBeGreaterThanOrEqual(all.total);
+    expect(page.items).toHaveLength(1);
+    expect(all.items.map((c) => c.since)).toEqual([...all.items.map((c) => c.since)].sort());
+    const bad = await request(h.app).get('/api/supervision/stuck?limit=0').set(...bearer(h, 'coordinatore'));
+    expect(bad.status).toBe(400);
+  });
+
   it('is for coordinators and admins only', async () => {
     for (const user of ['operatore1', 'intake', 'as.rho'] as const) {
       expect((await request(h.app).get('/api/supervision/stuck').set(...bearer(h, user))).status).toBe(403);

@@ -74,3 +74,10 @@ export const userListQuery = z
 
 export const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const TASK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-t\d{1,6}$/;
+
+export const stuckQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Casi per pagina, i più vecchi prima'),
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  })
+  .strict();

@@ -31,6 +31,8 @@ export interface StuckReport {
   generatedAt: string;
   worker: { taskQueue: string; polling: boolean; pollers: number; lastSeenAt: string | null };
   items: StuckCase[];
+  /** All stuck cases; `items` is the first page (oldest first). */
+  total: number;
 }
 export interface Summary {
   generatedAt: string;
@@ -130,7 +132,7 @@ export function Dashboard() {
       )}
 
       <section aria-labelledby="stuck-title" className="mb-4">
-        <h2 id="stuck-title" className="h5">Casi bloccati {stuck.data && <span className="badge bg-danger">{stuck.data.items.length}</span>}</h2>
+        <h2 id="stuck-title" className="h5">Casi bloccati {stuck.data && <span className="badge bg-danger">{stuck.data.total}</span>}</h2>
         {!stuck.data ? <Loading /> : stuck.data.items.length === 0 ? <p className="text-muted">Nessun caso bloccato.</p> : (
           <ul className="list-group" data-testid="stuck-cases">
             {stuck.data.items.map((c) => (
