@@ -1,6 +1,7 @@
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { CaseActivities } from '../activities/types';
 import type { CaseState, HumanTask, Reminder, RiskAssessment } from './model';
+import type { TaskType } from './forms';
 import { asksAssistedViolence } from './revisions';
 import { addMinutes, closeCase, DAY, decide, enterStep, ensureTask, leaveStep, nowIso, touch } from './state';
 
@@ -26,6 +27,15 @@ export async function runProtocol(s: CaseState): Promise<void> {
   await Promise.all(branches);
 
   await handover(s);
+}
+
+/** A task for the case owner, due in `minutes` and escalated to the coordinator if still open then. */
+function ownerTask(s: CaseState, key: string, type: TaskType, minutes: number): HumanTask {
+  return ensureTask(s, key, type, {
+    assigneeId: s.ownerId,
+    dueMinutes: minutes,
+    escalation: { trigger: 'not_completed', escalateAfterMinutes: minutes },
+  });
 }
 
 function finished(task: HumanTask): Promise<void> {
@@ -103,11 +113,7 @@ async function takeCharge(s: CaseState): Promise<void> {
 async function riskCheck(s: CaseState): Promise<RiskAssessment> {
   enterStep(s, 'risk_check');
   const due = s.input.protocol.riskCheckDueMinutes;
-  const task = ensureTask(s, 'risk_check', 'risk_check', {
-    assigneeId: s.ownerId,
-    dueMinutes: due,
-    escalation: { trigger: 'not_completed', escalateAfterMinutes: due },
-  });
+  const task = ownerTask(s, 'risk_check', 'risk_check', due);
   await finished(task);
   if (!s.risk) {
     const o = task.outcome ?? {};
@@ -133,11 +139,7 @@ async function riskCheck(s: CaseState): Promise<RiskAssessment> {
 async function intervention(s: CaseState): Promise<void> {
   enterStep(s, 'intervention');
   const p = s.input.protocol;
-  const task = ensureTask(s, 'intervention', 'intervention', {
-    assigneeId: s.ownerId,
-    dueMinutes: p.interventionDueMinutes,
-    escalation: { trigger: 'not_completed', escalateAfterMinutes: p.interventionDueMinutes },
-  });
+  const task = ownerTask(s, 'intervention', 'intervention', p.interventionDueMinutes);
   await finished(task);
   let recheckNeeded = task.outcome?.welfareRecheckNeeded === true;
   let previous = task;
@@ -152,11 +154,7 @@ async function intervention(s: CaseState): Promise<void> {
       }
       await waitUntil(() => false, recheckAt);
     }
-    const recheck = ensureTask(s, `welfare_recheck#${n}`, 'welfare_recheck', {
-      assigneeId: s.ownerId,
-      dueMinutes: p.welfareRecheckDueMinutes,
-      escalation: { trigger: 'not_completed', escalateAfterMinutes: p.welfareRecheckDueMinutes },
-    });
+    const recheck = ownerTask(s, `welfare_recheck#${n}`, 'welfare_recheck', p.welfareRecheckDueMinutes);
     await finished(recheck);
     s.welfareRechecks = n;
     touch(s);
@@ -177,11 +175,7 @@ function addReminder(s: CaseState, reminder: Reminder): void {
 async function antiViolence(s: CaseState): Promise<void> {
   enterStep(s, 'anti_violence');
   const p = s.input.protocol;
-  const consent = ensureTask(s, 'av_consent', 'av_consent', {
-    assigneeId: s.ownerId,
-    dueMinutes: p.avConsentDueMinutes,
-    escalation: { trigger: 'not_completed', escalateAfterMinutes: p.avConsentDueMinutes },
-  });
+  const consent = ownerTask(s, 'av_consent', 'av_consent', p.avConsentDueMinutes);
   await finished(consent);
   const o = consent.outcome ?? {};
   if (o.childrenPresent === true && s.risk && !s.risk.minors) {
@@ -198,16 +192,8 @@ async function antiViolence(s: CaseState): Promise<void> {
     });
   }
   if (o.consent === true) {
-    const cav = ensureTask(s, 'av_cav_contact', 'av_cav_contact', {
-      assigneeId: s.ownerId,
-      dueMinutes: p.cavContactDueMinutes,
-      escalation: { trigger: 'not_completed', escalateAfterMinutes: p.cavContactDueMinutes },
-    });
-    const placement = ensureTask(s, 'av_protected_placement', 'av_protected_placement', {
-      assigneeId: s.ownerId,
-      dueMinutes: p.protectedPlacementDueMinutes,
-      escalation: { trigger: 'not_completed', escalateAfterMinutes: p.protectedPlacementDueMinutes },
-    });
+    const cav = ownerTask(s, 'av_cav_contact', 'av_cav_contact', p.cavContactDueMinutes);
+    const placement = ownerTask(s, 'av_protected_placement', 'av_protected_placement', p.protectedPlacementDueMinutes);
     await Promise.all([finished(cav), finished(placement)]);
   } else if (!s.done.av_refusal_recorded) {
     s.done.av_refusal_recorded = true;
@@ -223,16 +209,8 @@ async function minorProtection(s: CaseState, risk: RiskAssessment): Promise<void
   const p = s.input.protocol;
   const work: Array<Promise<void>> = [];
   if (risk.unaccompaniedMinor) {
-    const placement = ensureTask(s, 'msna_placement', 'msna_placement', {
-      assigneeId: s.ownerId,
-      dueMinutes: p.msnaPlacementDueMinutes,
-      escalation: { trigger: 'not_completed', escalateAfterMinutes: p.msnaPlacementDueMinutes },
-    });
-    const notices = ensureTask(s, 'msna_notices', 'msna_notices', {
-      assigneeId: s.ownerId,
-      dueMinutes: p.msnaNoticesDueMinutes,
-      escalation: { trigger: 'not_completed', escalateAfterMinutes: p.msnaNoticesDueMinutes },
-    });
+    const placement = ownerTask(s, 'msna_placement', 'msna_placement', p.msnaPlacementDueMinutes);
+    const notices = ownerTask(s, 'msna_notices', 'msna_notices', p.msnaNoticesDueMinutes);
     work.push(
       finished(placement).then(() => {
         const placedAt = typeof placement.outcome?.placedAt === 'string' ? placement.outcome.placedAt : nowIso();

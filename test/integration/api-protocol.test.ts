@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { forms } from '../../scripts/lib/case-driver';
 import { createDataConverter } from '../../src/temporal/data-converter';
 import { parseKeyring } from '../../src/temporal/keyring';
 import { activeTask, type ApiHarness, bearer, createCase, eventually, startApiHarness, sundayReport } from './api-harness';
@@ -17,22 +18,8 @@ afterAll(async () => {
 });
 
 const now = () => new Date().toISOString();
-const noRisk = {
-  immediateDangerToLife: false,
-  injuries: false,
-  healthDanger: false,
-  violenceSuspected: false,
-  perpetratorNearby: false,
-  childrenPresent: false,
-  childrenCount: 0,
-  unaccompaniedMinor: false,
-  art403Placement: false,
-  withoutShelter: false,
-  freezingConditions: false,
-  withoutCaregiver: false,
-  selfHarmRisk: false,
-  assistedViolence: false,
-};
+/** Every risk question answered no (the console's defaults). */
+const noRisk = forms.riskCheck().questions;
 
 interface CaseState {
   status: string;

@@ -19,6 +19,7 @@ import type { HumanTask, ProtocolSettings } from '../../src/workflows/model';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
 import { randomBytes } from 'node:crypto';
+import { forms as driverForms } from '../../scripts/lib/case-driver';
 import { temporal } from '@temporalio/proto';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
@@ -192,28 +193,9 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
 /** Forms for the common steps. */
 export const forms = {
   takeCharge: { etaMinutes: 20 },
+  /** A freezing night without shelter unless `over` says otherwise. */
   riskCheck(over: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-    return {
-      questions: {
-        immediateDangerToLife: false,
-        injuries: false,
-        healthDanger: false,
-        violenceSuspected: false,
-        perpetratorNearby: false,
-        childrenPresent: false,
-        childrenCount: 0,
-        unaccompaniedMinor: false,
-        art403Placement: false,
-        withoutShelter: true,
-        freezingConditions: true,
-        withoutCaregiver: false,
-        selfHarmRisk: false,
-        // Protocol revision 2 (violenza assistita): required for new cases.
-        assistedViolence: false,
-        ...over,
-      },
-      ...extra,
-    };
+    return driverForms.riskCheck({ withoutShelter: true, freezingConditions: true, ...over }, extra);
   },
   interventionPlaced(at: string) {
     return {
