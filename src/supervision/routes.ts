@@ -21,9 +21,8 @@ export function supervisionRouter(deps: ApiDeps): Router {
     '/stuck',
     endpoint(deps, 'supervision.read', async (req) => {
       const { limit, offset } = parseQuery(stuckQuery, req.query);
-      const report = await findStuckCases(temporal, settings, new Date(), scans);
       // Oldest first; the page keeps the answer small when many cases are stuck at once.
-      return { body: { ...report, total: report.items.length, limit, offset, items: report.items.slice(offset, offset + limit) } };
+      return { body: await findStuckCases(temporal, settings, { limit, offset }, new Date(), scans) };
     }),
   );
   router.get(

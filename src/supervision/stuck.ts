@@ -2,7 +2,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import { CASE_STATUSES, caseWorkflowId, STEPS } from '../workflows/definitions';
 import type { SupervisionSettings } from './settings';
 
@@ -73,7 +73,6 @@ const ACTIVE_TASK = ['open', 'claimed'];
 /** Running statuses judged by their step allowance (awaiting_handover is judged by its handover time). */
 const IDLE_STATUSES = CASE_STATUSES.filter((s) => s !== 'closed' && s !== 'awaiting_handover');
 const MINUTE = 60_000;
-const ROW_LIMIT = 1000;
 const CASE_SELECT = {
   id: true,
   reference: true,
@@ -269,84 +268,49 @@ export class TemporalScanCache {
   }
 }
 
+/** One row of the stuck-case query: a case, its earliest `since` and which read-model reasons hold. */
+interface StuckRow {
+  caseId: string | null;
+  since: string | null;
+  idle: boolean | null;
+  lateHandover: boolean | null;
+  total: bigint | number;
+}
+
+export interface StuckPage {
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The stuck cases, oldest first, one page at a time. One SQL statement gathers every reason's
+ * (case, since) pair: overdue tasks, idle cases and late handovers from the read model, plus the
+ * cached Temporal reasons passed in as arrays. It groups them by case, counts them and returns
+ * the requested page. Only that page's cases and overdue tasks are then read. The cost follows
+ * the number of stuck cases (index scans), not the number of cases.
+ */
 export async function findStuckCases(
   deps: SupervisionDeps,
   settings: SupervisionSettings,
+  page: StuckPage = { limit: 100, offset: 0 },
   now = new Date(),
   cache?: TemporalScanCache,
-): Promise<StuckReport> {
+): Promise<StuckReport & StuckPage & { total: number }> {
   const { prisma } = deps;
-  const stepAllowance = STEPS.map((step) => ({
-    step,
-    lastProgressAt: { lt: new Date(now.getTime() - settings.stepAllowanceMinutes[step] * MINUTE) },
-  }));
-
-  const [overdueTasks, idleCases, lateHandovers, scan] = await Promise.all([
-    prisma.task.findMany({
-      where: { status: { in: ACTIVE_TASK }, dueAt: { lte: now } },
-      select: { id: true, caseId: true, type: true, status: true, dueAt: true, assigneeId: true },
-      orderBy: { dueAt: 'asc' },
-      take: ROW_LIMIT,
-    }),
-    prisma.case.findMany({
-      // IN (not NOT IN) and one range per step: the (step, lastProgressAt) index answers it.
-      where: { status: { in: IDLE_STATUSES }, OR: stepAllowance },
-      select: CASE_SELECT,
-      orderBy: { lastProgressAt: 'asc' },
-      take: ROW_LIMIT,
-    }),
-    prisma.case.findMany({
-      where: { status: 'awaiting_handover', handoverAt: { lt: new Date(now.getTime() - settings.handoverGraceMinutes * MINUTE) } },
-      select: CASE_SELECT,
-      orderBy: { handoverAt: 'asc' },
-      take: ROW_LIMIT,
-    }),
-    cache ? cache.get(() => scanTemporal(deps, settings, now), now.getTime()) : scanTemporal(deps, settings, now),
-  ]);
+  const scan = await (cache ? cache.get(() => scanTemporal(deps, settings, now), now.getTime()) : scanTemporal(deps, settings, now));
   const { workers, running, reasons: described } = scan;
   const worker = workers.status;
-  const cases = new Map<string, CaseRow>();
-  const reasons = new Map<string, StuckReason[]>();
-  const add = (c: CaseRow, reason: StuckReason) => {
-    cases.set(c.id, c);
-    reasons.set(c.id, [...(reasons.get(c.id) ?? []), reason]);
-  };
 
-  const taskCaseIds = [...new Set(overdueTasks.map((t) => t.caseId))];
-  const taskCases = new Map(
-    (await prisma.case.findMany({ where: { id: { in: taskCaseIds } }, select: CASE_SELECT })).map((c) => [c.id, c]),
-  );
-  for (const t of overdueTasks) {
-    const c = taskCases.get(t.caseId);
-    if (!c || !t.dueAt) continue;
-    add(c, {
-      kind: 'task_overdue',
-      since: t.dueAt.toISOString(),
-      detail: t.status === 'open' ? `Attività ${t.type} scaduta e non presa in carico` : `Attività ${t.type} scaduta, assegnata ma non completata`,
-      taskId: t.id,
-      taskType: t.type,
-      suggestedActions: t.status === 'open' ? ['reassign', 'escalate', 'add_note'] : ['reassign', 'escalate', 'add_note'],
-    });
-  }
-  for (const c of idleCases) {
-    add(c, {
-      kind: 'no_progress',
-      since: c.lastProgressAt.toISOString(),
-      detail: `Nessun avanzamento nella fase ${c.step} oltre i ${settings.stepAllowanceMinutes[c.step as keyof SupervisionSettings['stepAllowanceMinutes']] ?? '?'} minuti previsti`,
-      suggestedActions: ['escalate', 'add_note', 'cancel'],
-    });
-  }
-  for (const c of lateHandovers) {
-    add(c, {
-      kind: 'no_progress',
-      since: (c.handoverAt ?? c.lastProgressAt).toISOString(),
-      detail: 'Ora del passaggio di consegne superata senza attività di presa visione',
-      suggestedActions: ['check_worker', 'add_note'],
-    });
-  }
+  // The Temporal part, from the (cached) scan: no worker at all, and what describing each case found.
+  const fromTemporal = new Map<string, { c: CaseRow; reasons: StuckReason[] }>();
+  const addTemporal = (c: CaseRow, reason: StuckReason) => {
+    const entry = fromTemporal.get(c.id) ?? { c, reasons: [] };
+    entry.reasons.push(reason);
+    fromTemporal.set(c.id, entry);
+  };
   if (!worker.polling) {
     for (const c of running) {
-      add(c, {
+      addTemporal(c, {
         kind: 'no_worker',
         since: worker.lastSeenAt ?? c.lastProgressAt.toISOString(),
         detail: `Nessun worker in ascolto sulla coda ${worker.taskQueue}`,
@@ -354,29 +318,109 @@ export async function findStuckCases(
       });
     }
   }
-  for (const { c, found } of described) for (const r of found) add(c, r);
+  for (const { c, found } of described) for (const r of found) addTemporal(c, r);
+  const temporalIds = [...fromTemporal.keys()];
+  const temporalSince = temporalIds.map((id) => earliest(fromTemporal.get(id)?.reasons ?? []) ?? now.toISOString());
 
-  const items = [...cases.values()].map((c): StuckCase => {
-    const rs = (reasons.get(c.id) ?? []).sort((a, b) => a.since.localeCompare(b.since));
-    const since = rs[0]?.since ?? c.lastProgressAt.toISOString();
-    return {
-      caseId: c.id,
-      reference: c.reference,
-      status: c.status,
-      step: c.step,
-      comuneCode: c.competentComuneCode ?? c.eventComuneCode,
-      riskLevel: c.riskLevel,
-      since,
-      stuckForMinutes: Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / MINUTE)),
-      reasons: rs,
-    };
+  // Timestamps travel as ISO text and become UTC `timestamp(3)`, the columns' type.
+  const utc = (d: Date) => Prisma.sql`(${d.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  const idleRanges = Prisma.join(
+    STEPS.map((step) => Prisma.sql`(c.step = ${step} AND c."lastProgressAt" < ${utc(new Date(now.getTime() - settings.stepAllowanceMinutes[step] * MINUTE))})`),
+    ' OR ',
+  );
+  const query = prisma.$queryRaw<StuckRow[]>`
+    WITH reasons (case_id, since, kind) AS (
+      SELECT t."caseId" COLLATE "C", t."dueAt", 'task' FROM "Task" t
+        WHERE t.status IN (${Prisma.join(ACTIVE_TASK)}) AND t."dueAt" <= ${utc(now)}
+      UNION ALL
+      SELECT c.id COLLATE "C", c."lastProgressAt", 'idle' FROM "Case" c
+        WHERE c.status IN (${Prisma.join(IDLE_STATUSES)}) AND (${idleRanges})
+      UNION ALL
+      SELECT c.id COLLATE "C", c."handoverAt", 'handover' FROM "Case" c
+        WHERE c.status = 'awaiting_handover' AND c."handoverAt" < ${utc(new Date(now.getTime() - settings.handoverGraceMinutes * MINUTE))}
+      UNION ALL
+      SELECT r.case_id COLLATE "C", (r.since AT TIME ZONE 'UTC')::timestamp(3), 'temporal'
+        FROM unnest(${temporalIds}::text[], ${temporalSince}::timestamptz[]) AS r (case_id, since)
+    ), stuck AS (
+      SELECT case_id, min(since) AS since, bool_or(kind = 'idle') AS idle, bool_or(kind = 'handover') AS late_handover
+        FROM reasons GROUP BY case_id
+    )
+    SELECT p.case_id AS "caseId", to_char(p.since, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since, p.idle,
+      p.late_handover AS "lateHandover", n.total
+    FROM (SELECT count(*) AS total FROM stuck) n
+    LEFT JOIN LATERAL (SELECT * FROM stuck ORDER BY since, case_id LIMIT ${page.limit} OFFSET ${page.offset}) p ON true`;
+  const rows = await query;
+  const total = Number(rows[0]?.total ?? 0);
+  const pageRows = rows.filter((r): r is StuckRow & { caseId: string; since: string } => r.caseId !== null && r.since !== null);
+  const ids = pageRows.map((r) => r.caseId);
+
+  const [caseRows, overdueTasks] = await Promise.all([
+    prisma.case.findMany({ where: { id: { in: ids } }, select: CASE_SELECT }),
+    prisma.task.findMany({
+      where: { caseId: { in: ids }, status: { in: ACTIVE_TASK }, dueAt: { lte: now } },
+      select: { id: true, caseId: true, type: true, status: true, dueAt: true },
+      orderBy: { dueAt: 'asc' },
+    }),
+  ]);
+  const byId = new Map(caseRows.map((c) => [c.id, c]));
+  const items = pageRows.flatMap((row): StuckCase[] => {
+    const c = byId.get(row.caseId) ?? fromTemporal.get(row.caseId)?.c;
+    if (!c) return [];
+    const reasons: StuckReason[] = overdueTasks
+      .filter((t) => t.caseId === c.id && t.dueAt)
+      .map((t) => ({
+        kind: 'task_overdue',
+        since: (t.dueAt as Date).toISOString(),
+        detail: t.status === 'open' ? `Attività ${t.type} scaduta e non presa in carico` : `Attività ${t.type} scaduta, assegnata ma non completata`,
+        taskId: t.id,
+        taskType: t.type,
+        suggestedActions: ['reassign', 'escalate', 'add_note'],
+      }));
+    if (row.idle) {
+      reasons.push({
+        kind: 'no_progress',
+        since: c.lastProgressAt.toISOString(),
+        detail: `Nessun avanzamento nella fase ${c.step} oltre i ${settings.stepAllowanceMinutes[c.step as keyof SupervisionSettings['stepAllowanceMinutes']] ?? '?'} minuti previsti`,
+        suggestedActions: ['escalate', 'add_note', 'cancel'],
+      });
+    }
+    if (row.lateHandover) {
+      reasons.push({
+        kind: 'no_progress',
+        since: (c.handoverAt ?? c.lastProgressAt).toISOString(),
+        detail: 'Ora del passaggio di consegne superata senza attività di presa visione',
+        suggestedActions: ['check_worker', 'add_note'],
+      });
+    }
+    reasons.push(...(fromTemporal.get(c.id)?.reasons ?? []));
+    reasons.sort((a, b) => a.since.localeCompare(b.since));
+    const since = reasons[0]?.since ?? row.since;
+    return [
+      {
+        caseId: c.id,
+        reference: c.reference,
+        status: c.status,
+        step: c.step,
+        comuneCode: c.competentComuneCode ?? c.eventComuneCode,
+        riskLevel: c.riskLevel,
+        since,
+        stuckForMinutes: Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / MINUTE)),
+        reasons,
+      },
+    ];
   });
-  items.sort((a, b) => a.since.localeCompare(b.since) || a.reference.localeCompare(b.reference));
   return {
     generatedAt: now.toISOString(),
     temporalCheckedAt: new Date(scan.at).toISOString(),
     worker,
     described: running.length,
+    total,
+    limit: page.limit,
+    offset: page.offset,
     items,
   };
+}
+
+function earliest(reasons: StuckReason[]): string | undefined {
+  return reasons.map((r) => r.since).sort()[0];
 }

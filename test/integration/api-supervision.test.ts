@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { createPrismaClient } from '../../src/db/prisma';
+import { DEFAULT_SUPERVISION_SETTINGS } from '../../src/supervision/settings';
 import { sanitiseFailure } from '../../src/supervision/stuck';
 import { CASE_WORKFLOW_TYPE, caseWorkflowId } from '../../src/workflows/definitions';
 import type { PrismaClient } from '../../src/generated/prisma/client';
@@ -178,6 +179,56 @@ describe('GET /api/supervision/stuck', () => {
     expect(all.items.map((c) => c.since)).toEqual([...all.items.map((c) => c.since)].sort());
     const bad = await request(h.app).get('/api/supervision/stuck?limit=0').set(...bearer(h, 'coordinatore'));
     expect(bad.status).toBe(400);
+  });
+
+  it('counts a case with several reasons once, and its pages add up to the total', async () => {
+    // No step allowance at all: every running case is idle, so reasons overlap on purpose.
+    const noAllowance = Object.fromEntries(Object.keys(DEFAULT_SUPERVISION_SETTINGS.stepAllowanceMinutes).map((s) => [s, 0]));
+    const app = h.appWith({
+      supervision: { stepAllowanceMinutes: noAllowance as typeof DEFAULT_SUPERVISION_SETTINGS.stepAllowanceMinutes },
+      testing: { ...h.deps.testing, protocolOverrides: { takeChargeSlaMinutes: 0.05 } },
+    });
+    const caseId = await createCase(h, sundayReport(), app);
+    await eventually('overdue and idle at once', async () => {
+      const r = await stuck(app);
+      const kinds = r.items.find((c) => c.caseId === caseId)?.reasons.map((x) => x.kind) ?? [];
+      return kinds.includes('task_overdue') && kinds.includes('no_progress') ? r : undefined;
+    });
+
+    const walk = async () => {
+      const seen: StuckCase[] = [];
+      const totals = new Set<number>();
+      for (let offset = 0; offset < 1000; offset += 2) {
+        const res = await request(app).get(`/api/supervision/stuck?limit=2&offset=${offset}`).set(...bearer(h, 'coordinatore'));
+        expect(res.status).toBe(200);
+        const page = res.body as StuckReport & { total: number };
+        totals.add(page.total);
+        seen.push(...page.items);
+        if (page.items.length < 2) break;
+      }
+      return { seen, totals };
+    };
+    const runningIds = async () =>
+      (await h.prisma.case.findMany({ where: { status: { notIn: ['closed', 'awaiting_handover'] } }, select: { id: true } })).map((c) => c.id);
+    const before = await runningIds();
+    // Workflows of earlier tests may still move between two pages: walk again until one walk sees one total.
+    const { seen, total } = await eventually('a stable walk through the pages', async () => {
+      const w = await walk();
+      return w.totals.size === 1 ? { seen: w.seen, total: [...w.totals][0] as number } : undefined;
+    });
+    const ids = seen.map((c) => c.caseId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(total);
+    expect(seen.map((c) => c.since)).toEqual([...seen.map((c) => c.since)].sort());
+    // Every case running throughout the walk is listed.
+    const after = new Set(await runningIds());
+    expect(ids).toEqual(expect.arrayContaining(before.filter((id) => after.has(id))) as unknown);
+    expect(seen.filter((c) => c.caseId === caseId)).toHaveLength(1);
+    // A page past the end is empty but still says how many there are.
+    const past = (await request(app).get(`/api/supervision/stuck?offset=${total + 5}`).set(...bearer(h, 'coordinatore'))).body as StuckReport & { total: number };
+    expect(past.items).toEqual([]);
+    expect(past.total).toBeGreaterThanOrEqual(1);
+    await request(app).post(`/api/cases/${caseId}/cancel`).set(...bearer(h, 'coordinatore')).send({ reason: 'fine prova' }).expect(200);
   });
 
   it('is for coordinators and admins only', async () => {
