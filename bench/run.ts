@@ -1,22 +1,25 @@
 /**
  * `npm run bench`: what the operator API costs on top of direct calls, and how the read-model
  * queries scale. Starts its own embedded PostgreSQL and Temporal dev server under
- * .cache/bench-<pid> (removed at the end), a case worker and the API on an ephemeral port.
+ * .cache/bench-<pid> (removed at the end), the production case worker (`src/worker.ts`) in its own
+ * process as in docker-compose.yml, and the API on an ephemeral port in this process.
  *
  *   create-case    POST /api/cases              vs receiveReport() in-process (DB write + workflow start)
  *   complete-task  POST /api/tasks/:id/complete vs handle.executeUpdate(completeTaskUpdate)
  *   list / stuck   GET /api/cases, /api/tasks, /api/supervision/stuck at 10k and 100k read-model rows
  *
- * Settings (environment): BENCH_ITERATIONS (default 30), BENCH_ROWS (default "10000,100000").
+ * The API and the direct call share one Temporal client (same payload codec) and alternate, and
+ * every sample starts on a quiet system: the worker has finished with the previous case.
+ *
+ * Settings (environment): BENCH_ITERATIONS (default 50), BENCH_ROWS (default "10000,100000").
  * Numbers depend on the machine: compare ratios, not absolute times.
  */
-import { randomUUID } from 'node:crypto';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import path from 'node:path';
-import { createActivities } from '../src/activities';
-import { outboxOnlyNotifier } from '../src/activities/notifier';
 import { createApp } from '../src/api/app';
 import { createLogger } from '../src/api/logger';
 import { createAuth, mountApiRoutes } from '../src/api/routes';
@@ -31,11 +34,14 @@ import { resolveTemporalCli } from '../src/embedded/binaries';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { startTemporalDevServer } from '../src/embedded/temporal';
 import type { PrismaClient } from '../src/generated/prisma/client';
-import { connectNativeConnection, connectTemporal } from '../src/temporal/client';
-import { createCaseWorker } from '../src/temporal/worker';
+import { connectTemporal } from '../src/temporal/client';
+import { createDataConverter } from '../src/temporal/data-converter';
+import { parseKeyring } from '../src/temporal/keyring';
+import { workerStatus } from '../src/supervision/stuck';
+import { supervisionSettings } from '../src/supervision/settings';
 import { caseWorkflowId, completeTaskUpdate } from '../src/workflows/definitions';
 
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 50);
 const ROW_STEPS = (process.env.BENCH_ROWS ?? '10000,100000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
 const NAMESPACE = 'default';
 
@@ -86,12 +92,29 @@ function report(): Record<string, unknown> {
 }
 
 async function waitForTask(prisma: PrismaClient, caseId: string, type: string): Promise<string> {
-  for (let i = 0; i < 300; i += 1) {
+  for (let i = 0; i < 600; i += 1) {
     const task = await prisma.task.findFirst({ where: { caseId, type, status: { in: ['open', 'claimed'] } } });
     if (task) return task.id;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`no ${type} task for ${caseId}`);
+}
+
+/** The production worker entry point, in its own process, against the bench's PostgreSQL and Temporal. */
+function startWorkerProcess(env: Record<string, string>): { child: ChildProcess; stop: () => Promise<void> } {
+  const tsx = path.resolve(__dirname, '..', 'node_modules', '.bin', 'tsx');
+  const child = spawn(tsx, [path.resolve(__dirname, '..', 'src', 'worker.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** Synthetic read-model rows (no workflows behind them), inserted by SQL in one statement each. */
@@ -144,23 +167,29 @@ async function main(): Promise<void> {
     await seedReferenceData(prisma);
     await seedDemoUsers(prisma);
 
-    const config = loadConfig({ NODE_ENV: 'test', AUTH_TOKEN_SECRET: randomUUID() + randomUUID(), LOG_LEVEL: 'silent' });
+    const codecKeys = `bench:${randomBytes(32).toString('base64')}`;
+    const config = loadConfig({ NODE_ENV: 'test', AUTH_TOKEN_SECRET: randomUUID() + randomUUID(), LOG_LEVEL: 'silent', CODEC_KEYS: codecKeys });
     const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
-    const { client, connection } = await connectTemporal({ ...config.temporal, namespace: NAMESPACE }, { address: temporal.address });
+    const dataConverter = createDataConverter(parseKeyring(codecKeys));
+    const { client, connection } = await connectTemporal({ ...config.temporal, namespace: NAMESPACE }, { address: temporal.address, dataConverter });
     stops.unshift(() => connection.close());
-    const native = await connectNativeConnection(config.temporal, { address: temporal.address });
-    const worker = await createCaseWorker({
-      connection: native,
-      namespace: NAMESPACE,
-      taskQueue,
-      activities: createActivities({ prisma, notifier: outboxOnlyNotifier }),
+    process.stderr.write('bench: starting the worker process…\n');
+    const worker = startWorkerProcess({
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      CODEC_KEYS: codecKeys,
+      PIS_DATA_DIR: path.join(dir, 'worker'),
     });
-    const running = worker.run();
-    stops.unshift(async () => {
-      worker.shutdown();
-      await running;
-      await native.close();
-    });
+    stops.unshift(worker.stop);
+    const supervision = { prisma, client, connection, namespace: NAMESPACE, taskQueue };
+    for (let i = 0; !(await workerStatus(supervision, supervisionSettings(), new Date())).polling; i += 1) {
+      if (worker.child.exitCode !== null || i > 240) throw new Error('the worker process did not start polling');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
 
     const logger = createLogger({ level: 'silent' });
     const deps = {
@@ -216,9 +245,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < ITERATIONS; i += 1) {
       const viaApi = (await time(createApi, () => api('intake', 'POST', '/api/cases', report()))) as { caseId: string };
       apiCases.push(viaApi.caseId);
+      await waitForTask(prisma, viaApi.caseId, 'take_charge');
       const data = intakeSchema.parse(report());
       const direct = await time(createDirect, () => receiveReport({ prisma, client, taskQueue }, data, intakeActor));
       directCases.push(direct.caseId);
+      await waitForTask(prisma, direct.caseId, 'take_charge');
     }
     row('create-case: POST /api/cases', '-', createApi, createDirect);
     row('create-case: direct (receiveReport)', '-', createDirect);
@@ -230,11 +261,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < ITERATIONS; i += 1) {
       const a = await waitForTask(prisma, apiCases[i] as string, 'take_charge');
       await time(completeApi, () => api('operatore1', 'POST', `/api/tasks/${a}/complete`, { form }));
+      await waitForTask(prisma, apiCases[i] as string, 'risk_check');
       const caseId = directCases[i] as string;
       const d = await waitForTask(prisma, caseId, 'take_charge');
       await time(completeDirect, () =>
         client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(completeTaskUpdate, { args: [{ taskId: d, actor: op1, form, submittedAt: new Date().toISOString() }] }),
       );
+      await waitForTask(prisma, caseId, 'risk_check');
     }
     row('complete-task: POST /api/tasks/:id/complete', '-', completeApi, completeDirect);
     row('complete-task: direct executeUpdate', '-', completeDirect);

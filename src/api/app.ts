@@ -29,6 +29,8 @@ export function createApp(deps: AppDeps): Express {
   const { config, logger, health, codec, mount } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Answers are `no-store`: an ETag (a hash of every JSON body) would never be used.
+  app.set('etag', false);
   // No `trust proxy`: the codec's loopback check must see the real peer, not X-Forwarded-For.
   app.set('trust proxy', false);
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
 import type { Actor } from '../workflows/definitions';
 import { loggableError } from './problem';
 
@@ -30,7 +30,8 @@ export function outcomeForStatus(status: number): AuditOutcome {
   return 'error';
 }
 
-export async function recordAudit(prisma: PrismaClient, entry: AuditEntry): Promise<void> {
+/** Writes one audit row; `prisma` may be a transaction, so the row commits with the action it records. */
+export async function recordAudit(prisma: Pick<Prisma.TransactionClient, 'auditEvent'>, entry: AuditEntry): Promise<void> {
   await prisma.auditEvent.create({
     data: {
       userId: entry.actor.userId,
@@ -44,7 +45,7 @@ export async function recordAudit(prisma: PrismaClient, entry: AuditEntry): Prom
 }
 
 /** For failure paths: the audit must not hide the original error, so its own failure is logged. */
-export async function recordAuditQuietly(prisma: PrismaClient, entry: AuditEntry, logger: Logger): Promise<void> {
+export async function recordAuditQuietly(prisma: Pick<Prisma.TransactionClient, 'auditEvent'>, entry: AuditEntry, logger: Logger): Promise<void> {
   try {
     await recordAudit(prisma, entry);
   } catch (err) {

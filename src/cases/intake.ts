@@ -48,7 +48,12 @@ export async function receiveReport(
   deps: IntakeDeps,
   data: IntakeData,
   actor: Actor,
-  options: { idempotencyKey?: string; protocolOverrides?: Partial<ProtocolSettings> } = {},
+  options: {
+    idempotencyKey?: string;
+    protocolOverrides?: Partial<ProtocolSettings>;
+    /** Runs in the transaction that stores a new case (e.g. its audit row), so both commit or neither. */
+    onCreate?: (tx: Prisma.TransactionClient, caseId: string) => Promise<unknown>;
+  } = {},
 ): Promise<IntakeResult> {
   const { prisma } = deps;
   const eventComune = await prisma.comune.findUnique({ where: { code: data.eventComuneCode } });
@@ -65,7 +70,7 @@ export async function receiveReport(
         const seqRow = await tx.$queryRaw<Array<{ n: bigint }>>`SELECT nextval('case_reference_seq') AS n`;
         const n = Number(seqRow[0]?.n ?? 0);
         const reference = `PIS-${data.reportedAt.slice(0, 4)}-${String(n).padStart(6, '0')}`;
-        return tx.case.create({
+        const row = await tx.case.create({
           data: {
             id: caseId,
             reference,
@@ -100,6 +105,8 @@ export async function receiveReport(
             },
           },
         });
+        await options.onCreate?.(tx, caseId);
+        return row;
       });
       created = true;
     } catch (error) {

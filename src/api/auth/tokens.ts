@@ -40,13 +40,22 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]{10,2048}\.[A-Za-z0-9_-]{10,4096}\.[A-Za-z0-9
 
 const claimsSchema = z.object({
   sub: z.string().min(1).max(64),
+  exp: z.number().int(),
   role: z.enum(ROLES),
   comune: z.string().regex(/^\d{6}$/).optional(),
 });
 
-/** HS256 tokens signed with a shared secret (AUTH_TOKEN_SECRET, or a local generated one). */
+/** How many verified tokens are remembered (a few per user and shift is plenty). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
+/**
+ * HS256 tokens signed with a shared secret (AUTH_TOKEN_SECRET, or a local generated one).
+ * A token already verified is remembered until its expiry, so the signature and claims are checked
+ * once per token rather than once per request; an expired one is verified (and refused) again.
+ */
 export class HmacTokenService implements TokenVerifier, TokenIssuer {
   private readonly key: Uint8Array;
+  private readonly verified = new Map<string, { actor: Actor; expiresAtMs: number }>();
 
   constructor(
     secret: string,
@@ -71,6 +80,9 @@ export class HmacTokenService implements TokenVerifier, TokenIssuer {
   }
 
   async verify(token: string): Promise<Actor> {
+    const known = this.verified.get(token);
+    if (known !== undefined && known.expiresAtMs > Date.now()) return { ...known.actor };
+    this.verified.delete(token);
     if (!COMPACT_JWS.test(token)) throw new InvalidTokenError('malformed');
     let payload: unknown;
     try {
@@ -81,9 +93,13 @@ export class HmacTokenService implements TokenVerifier, TokenIssuer {
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new InvalidTokenError('invalid');
-    const { sub, role, comune } = claims.data;
+    const { sub, role, comune, exp } = claims.data;
     if (role === 'social_worker' && comune === undefined) throw new InvalidTokenError('invalid');
-    return { userId: sub, role, ...(comune !== undefined && { comuneCode: comune }) };
+    const actor: Actor = { userId: sub, role, ...(comune !== undefined && { comuneCode: comune }) };
+    // Oldest first out: a Map iterates in insertion order.
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { actor: { ...actor }, expiresAtMs: exp * 1000 });
+    return actor;
   }
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../../workflows/definitions';
 import { type Action, can, canSeeCase, caseScope, forbidden } from '../authorization';
 import { loggableError, ProblemError } from '../problem';
+import { recordAudit } from '../audit';
 import { type ApiDeps, endpoint, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { CASE_ID, caseDetailQuery, caseListQuery, idempotencyKeyHeader, moveHandoverBody, noteBody, reasonBody } from './schemas';
 import { caseStateOf, taskLabel } from './views';
@@ -97,8 +98,14 @@ export function casesRouter(deps: ApiDeps): Router {
         const result = await receiveReport(intakeDeps, data, ctx.actor, {
           idempotencyKey,
           protocolOverrides: deps.testing?.protocolOverrides,
+          // A new case and its audit row commit together: no case without its creation record.
+          onCreate: async (tx, caseId) => {
+            ctx.caseId = caseId;
+            await recordAudit(tx, { actor: ctx.actor, action: 'case.create', caseId, outcome: 'success', requestId: ctx.requestId });
+          },
         });
         ctx.caseId = result.caseId;
+        ctx.audited = result.created;
         return {
           status: result.created ? 201 : 200,
           headers: { Location: `/api/cases/${result.caseId}` },

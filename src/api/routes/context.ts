@@ -41,6 +41,11 @@ export interface RequestContext {
   requestId?: string;
   /** Set by a handler once it knows which case it touches: recorded in the audit event. */
   caseId?: string;
+  /**
+   * Set by a handler that wrote its success audit row itself, inside the transaction of the
+   * change it records (case intake); the endpoint then does not write a second one.
+   */
+  audited?: boolean;
 }
 
 export interface Reply {
@@ -98,8 +103,10 @@ export function endpoint(deps: ApiDeps, action: Action, handler: EndpointHandler
     try {
       ctx = { actor: actorOf(res), requestId: typeof req.id === 'string' ? req.id : undefined };
       if (!can(ctx.actor, action)) throw forbidden();
+      (globalThis as any).mark?.('ep.handler');
       const reply = await handler(req, ctx);
-      await recordAudit(deps.prisma, { actor: ctx.actor, action, caseId: ctx.caseId, outcome: 'success', requestId: ctx.requestId });
+      (globalThis as any).mark?.('ep.handled');
+      if (!ctx.audited) await recordAudit(deps.prisma, { actor: ctx.actor, action, caseId: ctx.caseId, outcome: 'success', requestId: ctx.requestId });
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.status(reply.status ?? 200).json(reply.body);
     } catch (err) {
