@@ -103,9 +103,7 @@ export function endpoint(deps: ApiDeps, action: Action, handler: EndpointHandler
     try {
       ctx = { actor: actorOf(res), requestId: typeof req.id === 'string' ? req.id : undefined };
       if (!can(ctx.actor, action)) throw forbidden();
-      (globalThis as any).mark?.('ep.handler');
       const reply = await handler(req, ctx);
-      (globalThis as any).mark?.('ep.handled');
       if (!ctx.audited) await recordAudit(deps.prisma, { actor: ctx.actor, action, caseId: ctx.caseId, outcome: 'success', requestId: ctx.requestId });
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.status(reply.status ?? 200).json(reply.body);
