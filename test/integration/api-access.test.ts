@@ -216,6 +216,19 @@ describe('authorisation matrix: every role × every endpoint', () => {
     const everything = JSON.stringify(await h.prisma.auditEvent.findMany(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
     for (const personal of ['Mario', 'Senzatetto', 'Bianchi', 'Piazza San Vittore', '1234567']) expect(everything).not.toContain(personal);
   });
+
+  it('audits an intake once (its row commits with the new case), and a repeated report with a row of its own', async () => {
+    const report = sundayReport({ reportNumber: `AUD-${Date.now()}` });
+    const first = await request(h.app).post('/api/cases').set(...bearer(h, 'intake')).send(report);
+    const again = await request(h.app).post('/api/cases').set(...bearer(h, 'intake')).send(report);
+    expect([first.status, again.status]).toEqual([201, 200]);
+    const created = (first.body as { caseId: string }).caseId;
+    const audit = async (res: request.Response) =>
+      (await h.prisma.auditEvent.findMany({ where: { requestId: res.headers['x-request-id'] as string } })).map(({ userId, action, caseId: c, outcome }) => ({ userId, action, caseId: c, outcome }));
+    expect(await audit(first)).toEqual([{ userId: 'u-intake', action: 'case.create', caseId: created, outcome: 'success' }]);
+    expect(await audit(again)).toEqual([{ userId: 'u-intake', action: 'case.create', caseId: created, outcome: 'success' }]);
+    await activeTask(h, created, 'take_charge'); // the workflow settles before later tests count rows
+  });
 });
 
 describe('Comune scoping of social workers', () => {
