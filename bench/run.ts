@@ -9,7 +9,7 @@
  *   list / stuck   GET /api/cases, /api/tasks, /api/supervision/stuck at 10k and 100k read-model rows
  *
  * The API and the direct call share one Temporal client (same payload codec) and alternate, and
- * every sample starts on a quiet system: the worker has finished with the previous case.
+ * every sample starts on a quiet system: the previous case's workflow is idle (nothing pending).
  *
  * Settings (environment): BENCH_ITERATIONS (default 50), BENCH_ROWS (default "10000,100000").
  * Numbers depend on the machine: compare ratios, not absolute times.
@@ -17,6 +17,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import path from 'node:path';
@@ -34,6 +35,7 @@ import { resolveTemporalCli } from '../src/embedded/binaries';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { startTemporalDevServer } from '../src/embedded/temporal';
 import type { PrismaClient } from '../src/generated/prisma/client';
+import type { Client } from '@temporalio/client';
 import { connectTemporal } from '../src/temporal/client';
 import { createDataConverter } from '../src/temporal/data-converter';
 import { parseKeyring } from '../src/temporal/keyring';
@@ -64,6 +66,41 @@ async function time<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
   const value = await fn();
   samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   return value;
+}
+
+/** One JSON request over a kept-alive connection (node:http, the plainest Node client). */
+function httpJson(agent: http.Agent, url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent, headers: { ...headers, ...(payload !== undefined && { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/**
+ * Waits until the case's workflow is idle (its task is in the read model, no workflow task or
+ * activity pending), so the next sample does not share the machine with this case's bookkeeping.
+ */
+async function settle(prisma: PrismaClient, client: Client, caseId: string, type: string): Promise<string> {
+  const taskId = await waitForTask(prisma, caseId, type);
+  for (let i = 0; i < 200; i += 1) {
+    const { raw } = await client.workflow.getHandle(caseWorkflowId(caseId)).describe();
+    if (!raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 0) return taskId;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the workflow of ${caseId} did not go idle`);
 }
 
 async function freePort(): Promise<number> {
@@ -207,19 +244,16 @@ async function main(): Promise<void> {
     stops.unshift(() => new Promise((resolve) => server.close(resolve)));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    stops.unshift(() => Promise.resolve(agent.destroy()));
     const tokens: Record<string, string> = {};
     for (const u of DEMO_USERS) {
-      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: u.username, password: u.password }) });
-      tokens[u.username] = ((await res.json()) as { token: string }).token;
+      const res = await httpJson(agent, `${base}/api/auth/login`, 'POST', {}, { username: u.username, password: u.password });
+      tokens[u.username] = (res.json as { token: string }).token;
     }
     const api = async (user: string, method: string, p: string, body?: unknown): Promise<unknown> => {
-      const res = await fetch(`${base}${p}`, {
-        method,
-        headers: { Authorization: `Bearer ${tokens[user]}`, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const json = (await res.json());
-      if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+      const { status, json } = await httpJson(agent, `${base}${p}`, method, { Authorization: `Bearer ${tokens[user]}` }, body);
+      if (status >= 400) throw new Error(`${method} ${p}: ${status} ${JSON.stringify(json)}`);
       return json;
     };
     const intakeActor = { userId: 'u-intake', role: 'intake_operator' as const };
@@ -245,11 +279,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < ITERATIONS; i += 1) {
       const viaApi = (await time(createApi, () => api('intake', 'POST', '/api/cases', report()))) as { caseId: string };
       apiCases.push(viaApi.caseId);
-      await waitForTask(prisma, viaApi.caseId, 'take_charge');
+      await settle(prisma, client, viaApi.caseId, 'take_charge');
       const data = intakeSchema.parse(report());
       const direct = await time(createDirect, () => receiveReport({ prisma, client, taskQueue }, data, intakeActor));
       directCases.push(direct.caseId);
-      await waitForTask(prisma, direct.caseId, 'take_charge');
+      await settle(prisma, client, direct.caseId, 'take_charge');
     }
     row('create-case: POST /api/cases', '-', createApi, createDirect);
     row('create-case: direct (receiveReport)', '-', createDirect);
@@ -258,16 +292,16 @@ async function main(): Promise<void> {
     const completeApi: number[] = [];
     const completeDirect: number[] = [];
     const form = { etaMinutes: 10 };
-    for (let i = 0; i < ITERATIONS; i += 1) {
-      const a = await waitForTask(prisma, apiCases[i] as string, 'take_charge');
+    for (const [i, apiCaseId] of apiCases.entries()) {
+      const a = await waitForTask(prisma, apiCaseId, 'take_charge');
       await time(completeApi, () => api('operatore1', 'POST', `/api/tasks/${a}/complete`, { form }));
-      await waitForTask(prisma, apiCases[i] as string, 'risk_check');
+      await settle(prisma, client, apiCaseId, 'risk_check');
       const caseId = directCases[i] as string;
       const d = await waitForTask(prisma, caseId, 'take_charge');
       await time(completeDirect, () =>
         client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(completeTaskUpdate, { args: [{ taskId: d, actor: op1, form, submittedAt: new Date().toISOString() }] }),
       );
-      await waitForTask(prisma, caseId, 'risk_check');
+      await settle(prisma, client, caseId, 'risk_check');
     }
     row('complete-task: POST /api/tasks/:id/complete', '-', completeApi, completeDirect);
     row('complete-task: direct executeUpdate', '-', completeDirect);
