@@ -11,7 +11,7 @@
  * The API and the direct call share one Temporal client (same payload codec) and alternate, and
  * every sample starts on a quiet system: the previous case's workflow is idle (nothing pending).
  *
- * Settings (environment): BENCH_ITERATIONS (default 50), BENCH_ROWS (default "10000,100000").
+ * Settings (environment): BENCH_ITERATIONS (default 200), BENCH_ROWS (default "10000,100000").
  * Numbers depend on the machine: compare ratios, not absolute times.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -43,7 +43,7 @@ import { workerStatus } from '../src/supervision/stuck';
 import { supervisionSettings } from '../src/supervision/settings';
 import { caseWorkflowId, completeTaskUpdate } from '../src/workflows/definitions';
 
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 50);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const ROW_STEPS = (process.env.BENCH_ROWS ?? '10000,100000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
 const NAMESPACE = 'default';
 
@@ -276,14 +276,20 @@ async function main(): Promise<void> {
     const createDirect: number[] = [];
     const apiCases: string[] = [];
     const directCases: string[] = [];
+    // Pairs alternate which call goes first (ABBA), so neither side always follows the other.
     for (let i = 0; i < ITERATIONS; i += 1) {
-      const viaApi = (await time(createApi, () => api('intake', 'POST', '/api/cases', report()))) as { caseId: string };
-      apiCases.push(viaApi.caseId);
-      await settle(prisma, client, viaApi.caseId, 'take_charge');
-      const data = intakeSchema.parse(report());
-      const direct = await time(createDirect, () => receiveReport({ prisma, client, taskQueue }, data, intakeActor));
-      directCases.push(direct.caseId);
-      await settle(prisma, client, direct.caseId, 'take_charge');
+      const viaApi = async () => {
+        const { caseId } = (await time(createApi, () => api('intake', 'POST', '/api/cases', report()))) as { caseId: string };
+        apiCases.push(caseId);
+        await settle(prisma, client, caseId, 'take_charge');
+      };
+      const direct = async () => {
+        const data = intakeSchema.parse(report());
+        const { caseId } = await time(createDirect, () => receiveReport({ prisma, client, taskQueue }, data, intakeActor));
+        directCases.push(caseId);
+        await settle(prisma, client, caseId, 'take_charge');
+      };
+      for (const step of i % 2 === 0 ? [viaApi, direct] : [direct, viaApi]) await step();
     }
     row('create-case: POST /api/cases', '-', createApi, createDirect);
     row('create-case: direct (receiveReport)', '-', createDirect);
@@ -293,15 +299,20 @@ async function main(): Promise<void> {
     const completeDirect: number[] = [];
     const form = { etaMinutes: 10 };
     for (const [i, apiCaseId] of apiCases.entries()) {
-      const a = await waitForTask(prisma, apiCaseId, 'take_charge');
-      await time(completeApi, () => api('operatore1', 'POST', `/api/tasks/${a}/complete`, { form }));
-      await settle(prisma, client, apiCaseId, 'risk_check');
-      const caseId = directCases[i] as string;
-      const d = await waitForTask(prisma, caseId, 'take_charge');
-      await time(completeDirect, () =>
-        client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(completeTaskUpdate, { args: [{ taskId: d, actor: op1, form, submittedAt: new Date().toISOString() }] }),
-      );
-      await settle(prisma, client, caseId, 'risk_check');
+      const viaApi = async () => {
+        const taskId = await waitForTask(prisma, apiCaseId, 'take_charge');
+        await time(completeApi, () => api('operatore1', 'POST', `/api/tasks/${taskId}/complete`, { form }));
+        await settle(prisma, client, apiCaseId, 'risk_check');
+      };
+      const direct = async () => {
+        const caseId = directCases[i] as string;
+        const taskId = await waitForTask(prisma, caseId, 'take_charge');
+        await time(completeDirect, () =>
+          client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(completeTaskUpdate, { args: [{ taskId, actor: op1, form, submittedAt: new Date().toISOString() }] }),
+        );
+        await settle(prisma, client, caseId, 'risk_check');
+      };
+      for (const step of i % 2 === 0 ? [viaApi, direct] : [direct, viaApi]) await step();
     }
     row('complete-task: POST /api/tasks/:id/complete', '-', completeApi, completeDirect);
     row('complete-task: direct executeUpdate', '-', completeDirect);
