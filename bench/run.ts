@@ -19,7 +19,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import path from 'node:path';
 import { createApp } from '../src/api/app';
 import { createLogger } from '../src/api/logger';
@@ -42,6 +41,7 @@ import { parseKeyring } from '../src/temporal/keyring';
 import { workerStatus } from '../src/supervision/stuck';
 import { supervisionSettings } from '../src/supervision/settings';
 import { caseWorkflowId, completeTaskUpdate } from '../src/workflows/definitions';
+import { freePort } from '../src/embedded/ports';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const ROW_STEPS = (process.env.BENCH_ROWS ?? '10000,100000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
@@ -103,13 +103,6 @@ async function settle(prisma: PrismaClient, client: Client, caseId: string, type
   throw new Error(`the workflow of ${caseId} did not go idle`);
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let seq = 0;
 function report(): Record<string, unknown> {

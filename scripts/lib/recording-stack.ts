@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { applyMigrations } from '../../src/db/migrate';
 import { resolveTemporalCli } from '../../src/embedded/binaries';
 import { startEmbeddedPostgres } from '../../src/embedded/postgres';
 import { startTemporalDevServer } from '../../src/embedded/temporal';
+import { freePort } from '../../src/embedded/ports';
 
 /**
  * A throw-away PostgreSQL and Temporal dev server for scripts that drive real cases (history
@@ -51,13 +51,3 @@ export async function startRecordingStack(log: (line: string) => void): Promise<
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

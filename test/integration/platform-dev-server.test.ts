@@ -9,6 +9,7 @@ import { connectNativeConnection, connectTemporal } from '../../src/temporal/cli
 import { ALL_SEARCH_ATTRIBUTES, SA_STATUS } from '../../src/workflows/search-attributes';
 import { temporalCliPath, testClient, uniqueTaskQueue } from '../helpers/temporal';
 import { proceedSignal } from '../fixtures/workflows';
+import { freePort } from '../../src/embedded/ports';
 
 jest.setTimeout(180_000);
 
@@ -140,17 +141,6 @@ describe('startTemporalDevServer', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function isAlive(pid: number): boolean {
   try {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import pg from 'pg';
 import { caseWorkflowId } from '../../src/workflows/definitions';
+import { freePort } from '../../src/embedded/ports';
 
 /**
  * `npm start` as a user runs it: real processes, no mocks. The stack boots on free ports with a
@@ -31,14 +32,6 @@ interface StackProcess {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function spawnStack(dataDir: string, ports: Ports, env: Record<string, string> = {}): StackProcess {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { resolveTemporalCli, resolveTestServer } from '../../src/embedded/binaries';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/embedded/postgres';
 import { startTemporalDevServer, type TemporalDevServerHandle } from '../../src/embedded/temporal';
 import { TEST_STATE_FILE, type TestStackState } from './state';
+import { freePort } from '../../src/embedded/ports';
 
 export interface TestStack {
   runDir: string;
@@ -92,17 +92,6 @@ export async function stopStack(stack: TestStack): Promise<void> {
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   fs.rmSync(stack.runDir, { recursive: true, force: true });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Ctrl-C or a CI timeout on the Jest process: stop the servers before going down. */
