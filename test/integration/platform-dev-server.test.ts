@@ -10,6 +10,7 @@ import { ALL_SEARCH_ATTRIBUTES, SA_STATUS } from '../../src/workflows/search-att
 import { temporalCliPath, testClient, uniqueTaskQueue } from '../helpers/temporal';
 import { proceedSignal } from '../fixtures/workflows';
 import { freePort } from '../../src/embedded/ports';
+import { isAlive } from '../../src/embedded/processes';
 
 jest.setTimeout(180_000);
 
@@ -142,14 +143,6 @@ describe('startTemporalDevServer', () => {
   });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function quietLogger() {
   const noop = () => undefined;

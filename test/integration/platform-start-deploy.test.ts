@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { temporalCliPath } from '../helpers/temporal';
 import { freePort } from '../../src/embedded/ports';
+import { CLI_TYPE_NAMES } from '../../src/embedded/temporal';
 
 /**
  * The deployment files stay in step with the code: the search-attribute job of docker-compose.yml
@@ -15,15 +16,6 @@ import { freePort } from '../../src/embedded/ports';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(ROOT, 'deploy', 'temporal', 'register-search-attributes.sh');
-const CLI_TYPES: Record<string, string> = {
-  TEXT: 'Text',
-  KEYWORD: 'Keyword',
-  INT: 'Int',
-  DOUBLE: 'Double',
-  BOOL: 'Bool',
-  DATETIME: 'Datetime',
-  KEYWORD_LIST: 'KeywordList',
-};
 // Server enum names (temporal.api.enums.v1.IndexedValueType) by CLI type name.
 const INDEXED_VALUE_TYPES: Record<string, number> = { Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7 };
 
@@ -43,7 +35,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
 describe('deployment files', () => {
   it('the search-attribute job lists exactly the workflow search attributes', () => {
     const registered = [...fs.readFileSync(SCRIPT, 'utf8').matchAll(/^register (\S+) (\S+)$/gm)].map((m) => `${m[1]}=${m[2]}`);
-    const expected = ALL_SEARCH_ATTRIBUTES.map((k) => `${k.name}=${CLI_TYPES[k.type]}`);
+    const expected = ALL_SEARCH_ATTRIBUTES.map((k) => `${k.name}=${CLI_TYPE_NAMES[k.type]}`);
     expect(registered.sort()).toEqual(expected.sort());
   });
 
@@ -79,7 +71,7 @@ describe('deployment files', () => {
       try {
         const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
         for (const key of ALL_SEARCH_ATTRIBUTES) {
-          expect({ name: key.name, type: customAttributes[key.name] }).toEqual({ name: key.name, type: INDEXED_VALUE_TYPES[CLI_TYPES[key.type] as string] });
+          expect({ name: key.name, type: customAttributes[key.name] }).toEqual({ name: key.name, type: INDEXED_VALUE_TYPES[CLI_TYPE_NAMES[key.type]] });
         }
         const ns = await connection.workflowService.describeNamespace({ namespace: 'default' });
         expect(Number(ns.config?.workflowExecutionRetentionTtl?.seconds)).toBe(720 * 3600);

@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import pg from 'pg';
 import { caseWorkflowId } from '../../src/workflows/definitions';
 import { freePort } from '../../src/embedded/ports';
+import { isAlive } from '../../src/embedded/processes';
 
 /**
  * `npm start` as a user runs it: real processes, no mocks. The stack boots on free ports with a
@@ -109,19 +110,6 @@ function descendants(pid: number): Array<{ pid: number; cmd: string }> {
   return out;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A zombie is dead for our purposes.
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /**
  * SIGTERM to the Node process that runs src/main.ts (the child of the tsx wrapper), as a

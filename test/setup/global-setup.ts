@@ -5,6 +5,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../src/em
 import { startTemporalDevServer, type TemporalDevServerHandle } from '../../src/embedded/temporal';
 import { TEST_STATE_FILE, type TestStackState } from './state';
 import { freePort } from '../../src/embedded/ports';
+import { isAlive } from '../../src/embedded/processes';
 
 export interface TestStack {
   runDir: string;
@@ -150,11 +151,3 @@ function killIfCommandMentions(pid: number, dir: string): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
