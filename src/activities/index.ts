@@ -5,12 +5,14 @@ import { LAW_ENFORCEMENT_FORCES } from '../workflows/definitions';
 import type { TaskForm } from '../workflows/forms';
 import type { HandoverTarget, PendingSubmission, ScopeAssessment } from '../workflows/model';
 import type { Notifier } from './notifier';
+import { persistenceFailure } from './persistence-errors';
 import type {
   AssessScopeInput,
   CaseActivities,
   ComputeHandoverInput,
   PersistCaseInput,
   PrepareHandoverInput,
+  ReportPersistenceFailureInput,
 } from './types';
 
 export interface ActivityDeps {
@@ -80,7 +82,32 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
       });
     },
 
-    async persistCase({ snapshot, decisions, submissions, notifications }: PersistCaseInput): Promise<void> {
+    async persistCase(input: PersistCaseInput): Promise<void> {
+      try {
+        await persistCaseInTransaction(input);
+      } catch (err) {
+        // Permanent (the database refuses the data) ⇒ non-retryable; anything else is retried.
+        throw persistenceFailure(err);
+      }
+      for (const n of input.notifications) {
+        await notifier.send({ ...n, caseId: input.snapshot.caseId });
+        await prisma.notification.updateMany({ where: { id: n.id, deliveredAt: null }, data: { deliveredAt: new Date() } });
+      }
+    },
+
+    async reportPersistenceFailure({ caseId, since, errorClass, code }: ReportPersistenceFailureInput): Promise<void> {
+      try {
+        await prisma.case.updateMany({
+          where: { id: caseId },
+          data: { persistenceFailedAt: new Date(since), persistenceError: `${errorClass} ${code}`.trim().slice(0, 200) },
+        });
+      } catch (err) {
+        throw persistenceFailure(err);
+      }
+    },
+  };
+
+  async function persistCaseInTransaction({ snapshot, decisions, submissions, notifications }: PersistCaseInput): Promise<void> {
       const caseId = snapshot.caseId;
       await prisma.$transaction(async (tx) => {
         // Snapshots may arrive out of order after retries: never overwrite a newer one.
@@ -101,6 +128,8 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
             outcomeCode: snapshot.outcomeCode ?? null,
             outcomeReason: snapshot.outcomeReason ?? null,
             closedAt: dateOrNull(snapshot.closedAt),
+            persistenceFailedAt: null,
+            persistenceError: null,
           },
         });
         const stale = (await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { revision: true } })).revision > snapshot.revision;
@@ -142,6 +171,23 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
             })),
             skipDuplicates: true,
           });
+          // The audit row of a user's action commits with the change it records, once.
+          const audited = decisions.filter((d) => d.audit !== undefined);
+          if (audited.length > 0) {
+            await tx.auditEvent.createMany({
+              data: audited.map((d) => ({
+                at: new Date(d.at),
+                userId: d.actorId,
+                role: d.actorRole,
+                action: d.audit?.action ?? d.kind,
+                caseId,
+                outcome: d.audit?.outcome ?? 'success',
+                requestId: d.audit?.requestId.slice(0, 200) ?? null,
+                decisionId: `${caseId}-d${d.seq}`,
+              })),
+              skipDuplicates: true,
+            });
+          }
         }
         for (const s of submissions) await persistSubmission(tx, caseId, s);
         if (notifications.length > 0) {
@@ -158,12 +204,7 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
           });
         }
       }, TRANSACTION_OPTIONS);
-      for (const n of notifications) {
-        await notifier.send({ ...n, caseId });
-        await prisma.notification.updateMany({ where: { id: n.id, deliveredAt: null }, data: { deliveredAt: new Date() } });
-      }
-    },
-  };
+  }
 }
 
 function dateOrNull(iso: string | undefined): Date | null {

@@ -29,6 +29,9 @@ const TITLES: Record<CaseErrorType, string> = {
   INVALID_FORM: 'Invalid Form',
   INVALID_REQUEST: 'Invalid Request',
   CASE_CLOSED: 'Case Closed',
+  CASE_BLOCKED: 'Case Blocked',
+  PERSISTENCE_FAILED: 'Persistence Failed',
+  NOTHING_TO_RETRY: 'Nothing To Retry',
 };
 
 function isFormIssues(value: unknown): value is FormIssue[] {

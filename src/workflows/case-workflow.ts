@@ -1,15 +1,18 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
+  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CaseActivities } from '../activities/types';
+import { type CaseActivities, PERSISTENCE_FAILED, type PersistenceFailureInfo } from '../activities/types';
 import type { CaseWorkflowInput } from './definitions';
 import type { CaseState, CaseView, HumanTask, Reminder } from './model';
 import { registerHandlers } from './handlers';
@@ -39,10 +42,13 @@ import {
   toView,
 } from './state';
 
-const { persistCase } = proxyActivities<CaseActivities>({
+const { persistCase, reportPersistenceFailure } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
+
+/** Updates answer once their change is stored (handlers.ts `answer`). */
+export const ANSWER_WHEN_STORED_PATCH = 'answer-when-stored';
 
 /**
  * One emergency, one workflow. Three cooperating loops share the plain-JSON state: the protocol
@@ -52,6 +58,8 @@ const { persistCase } = proxyActivities<CaseActivities>({
 export async function pisCaseWorkflow(input: CaseWorkflowInput, resumed?: CaseState): Promise<CaseView> {
   const s = resumed ?? newCaseState(input);
   if (!resumed) s.protocolRevision = startingProtocolRevision();
+  // Decided once per case (kept across continue-as-new); cases in flight keep their old answers.
+  if (s.answersWhenStored === undefined && patched(ANSWER_WHEN_STORED_PATCH)) s.answersWhenStored = true;
   registerHandlers(s);
   if (!resumed) decide(s, input.createdBy, 'case_opened', { reference: input.reference, categories: input.categories });
 
@@ -74,8 +82,8 @@ export async function pisCaseWorkflow(input: CaseWorkflowInput, resumed?: CaseSt
     });
   }
   if (ending === 'cancel' && s.cancelRequest) {
-    const { actorId, actorRole, reason } = s.cancelRequest;
-    closeCase(s, 'cancelled', reason, { userId: actorId, role: actorRole });
+    const { actorId, actorRole, reason, requestId } = s.cancelRequest;
+    closeCase(s, 'cancelled', reason, { userId: actorId, role: actorRole }, requestId === undefined ? undefined : { action: 'case.cancel', requestId });
   }
 
   // Let in-flight updates finish before the run ends: their callers are waiting for an answer.
@@ -114,12 +122,32 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promis
       // Only cases with a recorded revision carry it: older histories keep their exact commands.
       ...(s.protocolRevision === undefined ? [] : [{ key: SA_PROTOCOL_REVISION, value: String(s.protocolRevision) }]),
     ]);
-    await persistCase({ snapshot: toSnapshot(s), decisions, submissions, notifications });
+    try {
+      await persistCase({ snapshot: toSnapshot(s), decisions, submissions, notifications });
+    } catch (err) {
+      const failure = permanentPersistenceFailure(err);
+      if (!failure) throw err;
+      // The database refuses this state: retrying would freeze the case silently. Say so where a
+      // supervisor looks, accept no further change, and wait for a coordinator's retry.
+      const since = nowIso();
+      s.persistenceFailure = { since, revision, ...failure };
+      log.warn('case write failed permanently', { revision, ...failure });
+      await reportPersistenceFailure({ caseId: s.input.caseId, since, ...failure });
+      await condition(() => s.persistenceFailure === undefined);
+      continue;
+    }
     // Personal data in forms leaves the workflow state once it is safely in PostgreSQL.
     s.pendingSubmissions = s.pendingSubmissions.filter((p) => !submissions.includes(p));
     s.pendingNotifications = s.pendingNotifications.filter((n) => !notifications.includes(n));
     s.persisted = { revision, decisionSeq: decisions[decisions.length - 1]?.seq ?? s.persisted.decisionSeq };
   }
+}
+
+/** Class and codes of a permanent write failure, or undefined for any other error. */
+function permanentPersistenceFailure(err: unknown): PersistenceFailureInfo | undefined {
+  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure) || err.cause.type !== PERSISTENCE_FAILED) return undefined;
+  const details = err.cause.details?.[0] as Partial<PersistenceFailureInfo> | undefined;
+  return { errorClass: String(details?.errorClass ?? 'unknown'), code: String(details?.code ?? '') };
 }
 
 // ------------------------------------------------------------------------------------ watchdog

@@ -100,6 +100,11 @@ export const CaseErrorType = {
   InvalidForm: 'INVALID_FORM',
   InvalidRequest: 'INVALID_REQUEST',
   CaseClosed: 'CASE_CLOSED',
+  /** A write of the case failed permanently: nothing more is accepted until a coordinator retries it. */
+  CaseBlocked: 'CASE_BLOCKED',
+  /** A coordinator's retry of a failed write failed again (the cause is not fixed yet). */
+  PersistenceFailed: 'PERSISTENCE_FAILED',
+  NothingToRetry: 'NOTHING_TO_RETRY',
 } as const;
 export type CaseErrorType = (typeof CaseErrorType)[keyof typeof CaseErrorType];
 
@@ -112,6 +117,9 @@ export const ERROR_HTTP_STATUS: Record<CaseErrorType, number> = {
   INVALID_FORM: 422,
   INVALID_REQUEST: 400,
   CASE_CLOSED: 409,
+  CASE_BLOCKED: 409,
+  PERSISTENCE_FAILED: 503,
+  NOTHING_TO_RETRY: 409,
 };
 
 // ------------------------------------------------------------------------------------ messages
@@ -150,6 +158,9 @@ export interface EscalateCaseRequest {
   actor: Actor;
   reason: string;
 }
+export interface RetryPersistenceRequest {
+  actor: Actor;
+}
 export interface NoteAddedSignal {
   noteId: string;
   actor: Actor;
@@ -163,6 +174,7 @@ export const overrideScopeUpdate = defineUpdate<CaseView, [OverrideScopeRequest]
 export const cancelCaseUpdate = defineUpdate<CaseView, [CancelCaseRequest]>('cancelCase');
 export const moveHandoverUpdate = defineUpdate<CaseView, [MoveHandoverRequest]>('moveHandover');
 export const escalateCaseUpdate = defineUpdate<CaseView, [EscalateCaseRequest]>('escalateCase');
+export const retryPersistenceUpdate = defineUpdate<CaseView, [RetryPersistenceRequest]>('retryPersistence');
 export const noteAddedSignal = defineSignal<[NoteAddedSignal]>('noteAdded');
 export const getCaseQuery = defineQuery<CaseView>('getCase');
 

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, currentUpdateInfo, setHandler } from '@temporalio/workflow';
 import {
   type Actor,
   type CancelCaseRequest,
@@ -18,9 +18,11 @@ import {
   noteAddedSignal,
   overrideScopeUpdate,
   reassignTaskUpdate,
+  retryPersistenceUpdate,
+  type RetryPersistenceRequest,
 } from './definitions';
 import { validateTaskForm } from './forms';
-import type { CaseState, CaseView, HumanTask } from './model';
+import type { CaseState, CaseView, Decision, HumanTask } from './model';
 import { extractOutcome } from './outcomes';
 import { decide, ensureTask, findTask, isTaskActive, nowIso, toView, touch } from './state';
 
@@ -28,7 +30,9 @@ import { decide, ensureTask, findTask, isTaskActive, nowIso, toView, touch } fro
  * Message handlers of the case workflow. Validators reject synchronously with a typed
  * ApplicationFailure (the API maps its type to an HTTP status); handlers re-check, mutate the
  * state synchronously (so concurrent calls are serialised) and answer once the read model has
- * caught up with the change.
+ * stored the change (patch `answer-when-stored`; before it, after at most 20 s whatever the
+ * read model had). A case whose write failed permanently accepts no change until a coordinator
+ * retries the write: a change it cannot store is never acknowledged.
  */
 
 function reject(type: CaseErrorType, message: string, details?: unknown): never {
@@ -37,6 +41,23 @@ function reject(type: CaseErrorType, message: string, details?: unknown): never 
 
 function requireOpenCase(s: CaseState): void {
   if (s.closure) reject(CaseErrorType.CaseClosed, 'Il caso è chiuso');
+  if (s.persistenceFailure) {
+    reject(
+      CaseErrorType.CaseBlocked,
+      'Il caso è bloccato: il salvataggio nell’archivio non è riuscito. Nessuna modifica registrata; il coordinatore deve riprovare il salvataggio (supervisione)',
+    );
+  }
+}
+
+/** Read through a call: handlers re-read state that other code changed while they awaited. */
+function currentFailure(s: CaseState): CaseState['persistenceFailure'] {
+  return s.persistenceFailure;
+}
+
+/** The audit record of a decision taken in an update: the API action and the update id. */
+function auditOf(action: string): Decision['audit'] {
+  const info = currentUpdateInfo();
+  return info === undefined ? undefined : { action, requestId: info.id };
 }
 
 function requireRole(actor: Actor, ...roles: Actor['role'][]): void {
@@ -86,20 +107,25 @@ function checkComplete(s: CaseState, taskId: string, actor: Actor, form: unknown
   return task;
 }
 
-function claim(s: CaseState, task: HumanTask, actor: Actor): void {
+function claim(s: CaseState, task: HumanTask, actor: Actor, audit?: Decision['audit']): void {
   if (task.status === 'claimed') return;
   const at = nowIso();
   task.status = 'claimed';
   task.assigneeId = actor.userId;
   task.claimedAt = at;
   task.history.push({ at, actorId: actor.userId, action: 'claimed' });
-  decide(s, actor, 'task_claimed', { taskId: task.id, type: task.type });
+  decide(s, actor, 'task_claimed', { taskId: task.id, type: task.type }, audit);
 }
 
-/** Waits (bounded) until the persistence loop has written the state up to now. */
+/**
+ * Answers once the persistence loop has written the state up to now. A slow database makes a
+ * slow answer (the API answers 202 and the caller polls), never a premature one. Histories from
+ * before the patch keep their 20-second bound.
+ */
 async function answer(s: CaseState): Promise<CaseView> {
   const revision = s.revision;
-  await condition(() => s.persisted.revision >= revision || s.closure !== undefined, '20 seconds');
+  if (s.answersWhenStored) await condition(() => s.persisted.revision >= revision);
+  else await condition(() => s.persisted.revision >= revision || s.closure !== undefined, '20 seconds');
   return toView(s);
 }
 
@@ -109,7 +135,7 @@ export function registerHandlers(s: CaseState): void {
   setHandler(
     claimTaskUpdate,
     async ({ taskId, actor }) => {
-      claim(s, checkClaim(s, taskId, actor), actor);
+      claim(s, checkClaim(s, taskId, actor), actor, auditOf('task.claim'));
       return answer(s);
     },
     { validator: ({ taskId, actor }: ClaimTaskRequest) => void checkClaim(s, taskId, actor) },
@@ -135,7 +161,7 @@ export function registerHandlers(s: CaseState): void {
         submittedById: actor.userId,
         submittedAt: submittedAt ?? at,
       });
-      decide(s, actor, 'task_completed', { taskId: task.id, type: task.type, outcome: task.outcome });
+      decide(s, actor, 'task_completed', { taskId: task.id, type: task.type, outcome: task.outcome }, auditOf('task.complete'));
       return answer(s);
     },
     { validator: ({ taskId, actor, form }: CompleteTaskRequest) => void checkComplete(s, taskId, actor, form) },
@@ -161,7 +187,7 @@ export function registerHandlers(s: CaseState): void {
       task.claimedAt = at;
       task.history.push({ at, actorId: actor.userId, action: 'reassigned', to: assigneeId });
       if (task.candidateRole === 'emergency_operator' && s.ownerId !== undefined) s.ownerId = assigneeId;
-      decide(s, actor, 'task_reassigned', { taskId: task.id, from, to: assigneeId, reason });
+      decide(s, actor, 'task_reassigned', { taskId: task.id, from, to: assigneeId, reason }, auditOf('task.reassign'));
       return answer(s);
     },
     { validator: ({ taskId, actor, assigneeId, reason }: ReassignTaskRequest) => void checkReassign(taskId, actor, assigneeId, reason) },
@@ -186,7 +212,7 @@ export function registerHandlers(s: CaseState): void {
       review.completedById = actor.userId;
       review.outcome = { decision: 'override', reason };
       review.history.push({ at, actorId: actor.userId, action: 'completed' });
-      decide(s, actor, 'scope_overridden', { reason });
+      decide(s, actor, 'scope_overridden', { reason }, auditOf('case.override_scope'));
       return answer(s);
     },
     { validator: ({ actor, reason }: OverrideScopeRequest) => void checkOverride(actor, reason) },
@@ -202,7 +228,7 @@ export function registerHandlers(s: CaseState): void {
     cancelCaseUpdate,
     async ({ actor, reason }) => {
       checkCancel(actor, reason);
-      s.cancelRequest = { actorId: actor.userId, actorRole: actor.role, reason };
+      s.cancelRequest = { actorId: actor.userId, actorRole: actor.role, reason, requestId: currentUpdateInfo()?.id };
       touch(s);
       await condition(() => s.closure !== undefined);
       return answer(s);
@@ -231,7 +257,7 @@ export function registerHandlers(s: CaseState): void {
         handover.openingAt = new Date(Date.parse(at)).toISOString();
         handover.movedById = actor.userId;
         handover.moveReason = reason;
-        decide(s, actor, 'handover_moved', { from: previous, to: handover.openingAt, reason });
+        decide(s, actor, 'handover_moved', { from: previous, to: handover.openingAt, reason }, auditOf('case.move_handover'));
       }
       return answer(s);
     },
@@ -252,10 +278,40 @@ export function registerHandlers(s: CaseState): void {
         reason: 'manual',
         dueMinutes: s.input.protocol.escalationTaskDueMinutes,
       });
-      decide(s, actor, 'case_escalated', { reason });
+      decide(s, actor, 'case_escalated', { reason }, auditOf('case.escalate'));
       return answer(s);
     },
     { validator: ({ actor, reason }: EscalateCaseRequest) => checkEscalate(actor, reason) },
+  );
+
+  const checkRetry = (actor: Actor) => {
+    requireRole(actor, 'coordinator');
+    if (!s.persistenceFailure) reject(CaseErrorType.NothingToRetry, 'Nessun salvataggio non riuscito da riprovare');
+  };
+  setHandler(
+    retryPersistenceUpdate,
+    async ({ actor }) => {
+      checkRetry(actor);
+      const failure = s.persistenceFailure;
+      s.persistenceFailure = undefined;
+      decide(s, actor, 'persistence_retried', { since: failure?.since ?? null, errorClass: failure?.errorClass ?? null, code: failure?.code ?? null }, auditOf('case.retry_persistence'));
+      const attempt = s.decisions[s.decisions.length - 1];
+      const revision = s.revision;
+      // Either the write goes through, or it fails again and the coordinator hears why at once.
+      await condition(() => s.persisted.revision >= revision || s.persistenceFailure !== undefined);
+      const again = s.persisted.revision < revision ? currentFailure(s) : undefined;
+      if (again) {
+        // Not stored yet: its timeline entry and audit row will say the attempt failed.
+        if (attempt?.audit) attempt.audit.outcome = 'error';
+        if (attempt) attempt.data.failedAgain = true;
+        reject(CaseErrorType.PersistenceFailed, `Salvataggio ancora non riuscito (${again.errorClass} ${again.code}): il caso resta bloccato`, {
+          errorClass: again.errorClass,
+          code: again.code,
+        });
+      }
+      return toView(s);
+    },
+    { validator: ({ actor }: RetryPersistenceRequest) => checkRetry(actor) },
   );
 
   setHandler(noteAddedSignal, ({ noteId, actor, at }) => {

@@ -104,6 +104,11 @@ export interface Decision {
   actorRole: Role | 'system';
   kind: string;
   data: Record<string, unknown>;
+  /**
+   * For a decision taken by a user's request (a workflow update): the API action it answers and
+   * the update id, so its audit row is written with the change, in the same transaction.
+   */
+  audit?: { action: string; requestId: string; outcome?: 'error' };
 }
 
 export interface Reminder {
@@ -176,12 +181,22 @@ export interface CaseState {
   welfareRechecks: number;
   lastProgressAt: string;
   overdueSince?: string;
-  cancelRequest?: { actorId: string; actorRole: Role; reason: string };
+  cancelRequest?: { actorId: string; actorRole: Role; reason: string; requestId?: string };
+  /**
+   * Patch `answer-when-stored`: updates answer once their change is in PostgreSQL (or fail saying
+   * it could not be stored), never after a fixed wait. Fixed at the start of a run.
+   */
+  answersWhenStored?: boolean;
+  /**
+   * Set while a write of the case failed permanently (the database refuses the data): the case is
+   * stuck, updates are refused, and a coordinator retries the write once the cause is fixed.
+   */
+  persistenceFailure?: { since: string; revision: number; errorClass: string; code: string };
   closure?: { outcome: OutcomeCode; reason: string; at: string; byId: string };
 }
 
 /** What the query returns and updates answer with. */
-export type CaseView = Omit<CaseState, 'pendingSubmissions' | 'pendingNotifications' | 'persisted' | 'done'>;
+export type CaseView = Omit<CaseState, 'pendingSubmissions' | 'pendingNotifications' | 'persisted' | 'done' | 'answersWhenStored'>;
 
 export interface ScopeAssessment {
   inScope: boolean;

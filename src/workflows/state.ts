@@ -1,6 +1,6 @@
 import type { Actor, CaseWorkflowInput, OutcomeCode, Role, Step } from './definitions';
 import { TASK_CANDIDATE_ROLE, type TaskType } from './forms';
-import type { CaseState, CaseView, EscalationRule, HumanTask } from './model';
+import type { CaseState, CaseView, Decision, EscalationRule, HumanTask } from './model';
 import type { CaseSnapshot } from '../activities/types';
 
 /** Pure helpers over the plain-JSON case state. Workflow time comes from the sandbox's Date. */
@@ -47,6 +47,7 @@ export function decide(
   actor: Actor | 'system',
   kind: string,
   data: Record<string, unknown> = {},
+  audit?: Decision['audit'],
 ): void {
   const at = nowIso();
   const seq = (s.decisions[s.decisions.length - 1]?.seq ?? 0) + 1;
@@ -57,6 +58,7 @@ export function decide(
     actorRole: actor === 'system' ? 'system' : actor.role,
     kind,
     data,
+    ...(audit !== undefined && { audit }),
   });
   s.lastProgressAt = at;
   touch(s);
@@ -157,7 +159,7 @@ export function cancelActiveTasks(s: CaseState, actorId: string): void {
   touch(s);
 }
 
-export function closeCase(s: CaseState, outcome: OutcomeCode, reason: string, by: Actor | 'system'): void {
+export function closeCase(s: CaseState, outcome: OutcomeCode, reason: string, by: Actor | 'system', audit?: Decision['audit']): void {
   if (s.closure) return;
   const at = nowIso();
   cancelActiveTasks(s, by === 'system' ? 'system' : by.userId);
@@ -167,7 +169,7 @@ export function closeCase(s: CaseState, outcome: OutcomeCode, reason: string, by
   s.step = 'closure';
   s.stepHistory.push({ step: 'closure', startedAt: at, endedAt: at });
   s.overdueSince = undefined;
-  decide(s, by, 'case_closed', { outcome, reason });
+  decide(s, by, 'case_closed', { outcome, reason }, audit);
 }
 
 export function openTaskRoles(s: CaseState): Role[] {
@@ -188,7 +190,7 @@ export function riskFlags(s: CaseState): string[] {
 }
 
 export function toView(s: CaseState): CaseView {
-  const { pendingSubmissions: _p, pendingNotifications: _n, persisted: _r, done: _d, ...view } = s;
+  const { pendingSubmissions: _p, pendingNotifications: _n, persisted: _r, done: _d, answersWhenStored: _a, ...view } = s;
   return JSON.parse(JSON.stringify(view)) as CaseView;
 }
 

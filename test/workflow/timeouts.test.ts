@@ -1,3 +1,4 @@
+import { isOfficeOpen, type OfficeCalendar } from '../../src/calendar';
 import { moveHandoverUpdate, overrideScopeUpdate } from '../../src/workflows/definitions';
 import {
   COORDINATOR,
@@ -54,8 +55,8 @@ describe('timers, escalations and scope', () => {
   });
 
   it('redirects a report made while the office is open, unless the coordinator overrides', async () => {
-    // Tuesday 10:00 in Lainate: the municipal office is open, PIS is not competent.
-    await h.sleepUntil(nextRomeWeekday(await h.now(), 2, 10, 0));
+    // A Tuesday 10:00 in Lainate when its office is open (not a holiday): PIS is not competent.
+    await h.sleepUntil(await nextOpenTuesdayMorning(h));
     const c = await h.open({ eventComuneCode: LAINATE });
     const v = await until(c, (x) => x.status === 'scope_review', 'scope review');
     expect(v.scope).toEqual({ inScope: false, reasons: ['offices_open'] });
@@ -102,3 +103,15 @@ describe('timers, escalations and scope', () => {
     expect(final.closure).toMatchObject({ outcome: 'resolved', reason: 'Situazione risolta, nessuna presa in carico' });
   });
 });
+
+/** The next Tuesday 10:00 at which Lainate's office is open: a Tuesday may be a holiday (8 December). */
+async function nextOpenTuesdayMorning(h: Harness): Promise<string> {
+  const comune = await h.db.prisma.comune.findUniqueOrThrow({ where: { code: LAINATE } });
+  let from = await h.now();
+  for (let week = 0; week < 8; week++) {
+    const candidate = nextRomeWeekday(from, 2, 10, 0);
+    if (isOfficeOpen(comune.calendar as unknown as OfficeCalendar, candidate)) return candidate;
+    from = Date.parse(candidate) + 60_000;
+  }
+  throw new Error('no open Tuesday morning in eight weeks');
+}
