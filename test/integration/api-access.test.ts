@@ -399,6 +399,8 @@ describe('OpenAPI and docs', () => {
     expect(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`))).toEqual(
       expect.arrayContaining([
         'POST /api/auth/login',
+        'POST /api/auth/logout',
+        'POST /api/auth/logout-all',
         'GET /api/auth/me',
         'POST /api/cases',
         'GET /api/cases',
