@@ -47,7 +47,7 @@ function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
-/** Housekeeping at most once per `ms` per process, off the answer's path (failures only logged by the caller). */
+/** Housekeeping at most once per `ms` per process, off the answer's path; a failure is left to the next run. */
 function throttled(ms: number, task: () => Promise<unknown>): () => void {
   let last = 0;
   return () => {
