@@ -52,6 +52,8 @@ const envSchema = z.object({
 
   AUTH_TOKEN_SECRET: optionalString,
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
+  /** Tokens living longer than this (exp - iat) are refused on verification, whoever signed them. */
+  AUTH_TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(43200),
 });
 
 export interface TlsSettings {
@@ -82,7 +84,7 @@ export interface AppConfig {
     deployment?: { name: string; buildId: string };
   };
   codec: { keys?: string; activeKeyId?: string; corsOrigins: string[] };
-  auth: { tokenSecret?: string; tokenTtlSeconds: number };
+  auth: { tokenSecret?: string; tokenTtlSeconds: number; tokenMaxTtlSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -112,6 +114,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (e.AUTH_TOKEN_SECRET !== undefined && e.AUTH_TOKEN_SECRET.length < 32) {
     problems.push('AUTH_TOKEN_SECRET: must be at least 32 characters');
+  }
+  if (e.AUTH_TOKEN_TTL_SECONDS > e.AUTH_TOKEN_MAX_TTL_SECONDS) {
+    problems.push('AUTH_TOKEN_TTL_SECONDS: must not exceed AUTH_TOKEN_MAX_TTL_SECONDS');
   }
   if ((e.TEMPORAL_DEPLOYMENT_NAME === undefined) !== (e.TEMPORAL_BUILD_ID === undefined)) {
     problems.push('TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_BUILD_ID must be set together');
@@ -151,7 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       activeKeyId: e.CODEC_ACTIVE_KEY_ID,
       corsOrigins: (e.CODEC_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
-    auth: { tokenSecret: e.AUTH_TOKEN_SECRET, tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS },
+    auth: { tokenSecret: e.AUTH_TOKEN_SECRET, tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS, tokenMaxTtlSeconds: e.AUTH_TOKEN_MAX_TTL_SECONDS },
   };
 }
 

@@ -153,7 +153,8 @@ interface Operation {
   summary: string;
   action?: Action;
   request?: RouteConfig['request'];
-  ok: { status: number; schema: z.ZodType; description: string };
+  /** No schema: an answer without body (204). */
+  ok: { status: number; schema?: z.ZodType; description: string };
   errors?: number[];
 }
 
@@ -180,6 +181,8 @@ const OPERATIONS: Operation[] = [
     ok: { status: 200, description: 'Token', schema: z.object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: iso, user: z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES), comuneCode: z.string().nullable() }) }) },
     errors: [400, 401, 422, 429],
   },
+  { method: 'post', path: '/api/auth/logout', summary: 'Uscita: il token presentato non è più accettato', ok: { status: 204, description: 'Token revocato' }, errors: [401] },
+  { method: 'post', path: '/api/auth/logout-all', summary: 'Uscita da tutti i dispositivi: ogni token dell’utente non è più accettato', ok: { status: 204, description: 'Token revocati' }, errors: [401] },
   { method: 'get', path: '/api/auth/me', summary: 'Utente del token', ok: { status: 200, description: 'Utente', schema: z.object({ id: z.string(), role: z.enum(ROLES), comuneCode: z.string().nullable() }) }, errors: [401] },
   {
     method: 'post',
@@ -231,7 +234,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       ...(isPublic ? {} : { security: [{ [bearer.name]: [] }] }),
       ...(op.request !== undefined && { request: op.request }),
       responses: {
-        [op.ok.status]: json(op.ok.schema, op.ok.description),
+        [op.ok.status]: op.ok.schema ? json(op.ok.schema, op.ok.description) : { description: op.ok.description },
         ...Object.fromEntries((op.errors ?? []).map((s) => [s, problemResponse(ERROR_TEXT[s] ?? 'Errore')])),
       },
     });

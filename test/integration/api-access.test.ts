@@ -89,15 +89,19 @@ describe('login', () => {
 
 describe('tokens', () => {
   const secret = new TextEncoder().encode(TEST_SECRET);
-  const sign = (claims: Record<string, unknown>, opts: { exp?: number; key?: Uint8Array; iss?: string } = {}) =>
-    new SignJWT(claims)
+  let jti = 0;
+  const sign = (claims: Record<string, unknown>, opts: { exp?: number; key?: Uint8Array; iss?: string; sub?: string; iat?: number | null } = {}) => {
+    jti += 1;
+    const jwt = new SignJWT({ ver: 0, ...claims })
       .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u-coord')
+      .setSubject(opts.sub ?? 'u-coord')
       .setIssuer(opts.iss ?? 'pis-api')
       .setAudience('pis-api')
-      .setIssuedAt()
-      .setExpirationTime(opts.exp ?? Math.floor(Date.now() / 1000) + 600)
-      .sign(opts.key ?? secret);
+      .setExpirationTime(opts.exp ?? Math.floor(Date.now() / 1000) + 600);
+    if (!('jti' in claims)) jwt.setJti(`access-test-${jti}`);
+    if (opts.iat !== null) jwt.setIssuedAt(opts.iat ?? Math.floor(Date.now() / 1000));
+    return jwt.sign(opts.key ?? secret);
+  };
 
   it('a valid token of our own making is accepted (control)', async () => {
     const res = await request(h.app).get('/api/cases').set('Authorization', `Bearer ${await sign({ role: 'coordinator' })}`);
@@ -115,6 +119,12 @@ describe('tokens', () => {
     ['another issuer', () => sign({ role: 'coordinator' }, { iss: 'elsewhere' }).then((t) => `Bearer ${t}`)],
     ['an unknown role', () => sign({ role: 'superuser' }).then((t) => `Bearer ${t}`)],
     ['a social worker without Comune', () => sign({ role: 'social_worker' }).then((t) => `Bearer ${t}`)],
+    ['a user that does not exist', () => sign({ role: 'coordinator' }, { sub: 'u-nobody' }).then((t) => `Bearer ${t}`)],
+    ['a role the user does not have', () => sign({ role: 'admin' }).then((t) => `Bearer ${t}`)],
+    ['a stale token version', () => sign({ role: 'coordinator', ver: 1 }).then((t) => `Bearer ${t}`)],
+    ['no jti', () => sign({ role: 'coordinator', jti: undefined }).then((t) => `Bearer ${t}`)],
+    ['a lifetime over the maximum (13 h)', () => sign({ role: 'coordinator' }, { exp: Math.floor(Date.now() / 1000) + 13 * 3600 }).then((t) => `Bearer ${t}`)],
+    ['no iat', () => sign({ role: 'coordinator' }, { iat: null }).then((t) => `Bearer ${t}`)],
     [
       'alg none',
       () => {
@@ -389,6 +399,8 @@ describe('OpenAPI and docs', () => {
     expect(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`))).toEqual(
       expect.arrayContaining([
         'POST /api/auth/login',
+        'POST /api/auth/logout',
+        'POST /api/auth/logout-all',
         'GET /api/auth/me',
         'POST /api/cases',
         'GET /api/cases',

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Comune, Page, Role, Session } from './api';
+import { logout as logoutOnServer } from './api';
 import { ComuniProvider } from './components/ui';
 import { roleLabel } from './labels';
 import { CasePage } from './pages/CasePage';
@@ -117,9 +118,10 @@ function Shell() {
 export function App() {
   const [session, setSession] = useSessionState();
   const logout = useCallback(() => {
+    if (session) void logoutOnServer(session.token);
     setSession(null);
     navigate('/');
-  }, [setSession]);
+  }, [session, setSession]);
   if (!session) {
     return (
       <Login

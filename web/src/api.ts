@@ -98,6 +98,15 @@ export async function login(username: string, password: string): Promise<Session
   return data;
 }
 
+/** Ends the session on the server too: the token is refused from now on. Never throws (offline: it still expires). */
+export async function logout(token: string): Promise<void> {
+  try {
+    await fetch('/api/auth/logout', { method: 'POST', headers: { Accept: 'application/json', Authorization: `Bearer ${token}` } });
+  } catch {
+    // Nothing to do: the local session is dropped anyway.
+  }
+}
+
 // ------------------------------------------------------------------ shapes of the API answers
 
 export interface TaskItem {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
@@ -22,11 +22,23 @@ export interface IssuedToken {
 }
 
 export interface TokenIssuer {
-  issue(actor: Actor): Promise<IssuedToken>;
+  /** `tokenVersion`: the user's current `User.tokenVersion`, carried as claim `ver`. */
+  issue(actor: Actor, tokenVersion?: number): Promise<IssuedToken>;
+}
+
+/** What a verified built-in token says, beyond its actor: what revocation checks need. */
+export interface TokenClaims {
+  actor: Actor;
+  /** Unique id of this token (logout puts it on the deny-list). */
+  jti: string;
+  /** The user's token version when it was issued. */
+  ver: number;
+  iat: number;
+  exp: number;
 }
 
 export class InvalidTokenError extends Error {
-  constructor(readonly reason: 'malformed' | 'expired' | 'invalid') {
+  constructor(readonly reason: 'malformed' | 'expired' | 'invalid' | 'revoked') {
     super(`token ${reason}`);
     this.name = 'InvalidTokenError';
   }
@@ -41,38 +53,51 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]{10,2048}\.[A-Za-z0-9_-]{10,4096}\.[A-Za-z0-9
 const claimsSchema = z.object({
   sub: z.string().min(1).max(64),
   exp: z.number().int(),
+  iat: z.number().int(),
+  jti: z.string().min(1).max(64),
+  ver: z.number().int().min(0),
   role: z.enum(ROLES),
   comune: z.string().regex(/^\d{6}$/).optional(),
 });
 
 /** How many verified tokens are remembered (a few per user and shift is plenty). */
 const VERIFIED_CACHE_SIZE = 10_000;
+/** Clock skew tolerated on `iat` (a token issued "in the future" by a peer process). */
+const IAT_SKEW_SECONDS = 60;
+/** Default maximum lifetime accepted on verification (AUTH_TOKEN_MAX_TTL_SECONDS). */
+export const DEFAULT_MAX_TTL_SECONDS = 12 * 3600;
 
 /**
  * HS256 tokens signed with a shared secret (AUTH_TOKEN_SECRET, or a local generated one).
  * A token already verified is remembered until its expiry, so the signature and claims are checked
  * once per token rather than once per request; an expired one is verified (and refused) again.
+ * A token must carry `iat`, `jti` and `ver`, and may live at most `maxTtlSeconds` (exp - iat),
+ * whatever its signer chose. This class checks the token alone: whether its user still exists, is
+ * active, and has not revoked it is `createAuth`'s job (see revocation.ts).
  */
 export class HmacTokenService implements TokenVerifier, TokenIssuer {
   private readonly key: Uint8Array;
-  private readonly verified = new Map<string, { actor: Actor; expiresAtMs: number }>();
+  private readonly verified = new Map<string, TokenClaims>();
 
   constructor(
     secret: string,
     private readonly ttlSeconds: number,
+    private readonly maxTtlSeconds: number = DEFAULT_MAX_TTL_SECONDS,
   ) {
     if (secret.length < 32) throw new Error('token secret must be at least 32 characters');
+    if (ttlSeconds > maxTtlSeconds) throw new Error('token TTL exceeds the maximum TTL');
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issue(actor: Actor): Promise<IssuedToken> {
+  async issue(actor: Actor, tokenVersion = 0): Promise<IssuedToken> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.ttlSeconds;
-    const token = await new SignJWT({ role: actor.role, ...(actor.comuneCode !== undefined && { comune: actor.comuneCode }) })
+    const token = await new SignJWT({ role: actor.role, ver: tokenVersion, ...(actor.comuneCode !== undefined && { comune: actor.comuneCode }) })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(actor.userId)
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
+      .setJti(randomUUID())
       .setIssuedAt(now)
       .setExpirationTime(exp)
       .sign(this.key);
@@ -80,8 +105,13 @@ export class HmacTokenService implements TokenVerifier, TokenIssuer {
   }
 
   async verify(token: string): Promise<Actor> {
+    return (await this.verifyClaims(token)).actor;
+  }
+
+  /** The claims of a valid token (a fresh copy each time); throws `InvalidTokenError` otherwise. */
+  async verifyClaims(token: string): Promise<TokenClaims> {
     const known = this.verified.get(token);
-    if (known !== undefined && known.expiresAtMs > Date.now()) return { ...known.actor };
+    if (known !== undefined && known.exp * 1000 > Date.now()) return { ...known, actor: { ...known.actor } };
     this.verified.delete(token);
     if (!COMPACT_JWS.test(token)) throw new InvalidTokenError('malformed');
     let payload: unknown;
@@ -93,13 +123,16 @@ export class HmacTokenService implements TokenVerifier, TokenIssuer {
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new InvalidTokenError('invalid');
-    const { sub, role, comune, exp } = claims.data;
+    const { sub, role, comune, exp, iat, jti, ver } = claims.data;
     if (role === 'social_worker' && comune === undefined) throw new InvalidTokenError('invalid');
+    // A lifetime longer than allowed (or an issue time in the future) is refused, even if signed.
+    if (exp - iat > this.maxTtlSeconds || iat > Date.now() / 1000 + IAT_SKEW_SECONDS) throw new InvalidTokenError('invalid');
     const actor: Actor = { userId: sub, role, ...(comune !== undefined && { comuneCode: comune }) };
+    const verified: TokenClaims = { actor, jti, ver, iat, exp };
     // Oldest first out: a Map iterates in insertion order.
     if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
-    this.verified.set(token, { actor: { ...actor }, expiresAtMs: exp * 1000 });
-    return actor;
+    this.verified.set(token, { ...verified, actor: { ...actor } });
+    return verified;
   }
 }
 

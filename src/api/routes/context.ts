@@ -30,6 +30,7 @@ export interface ApiDeps {
    */
   testing?: {
     protocolOverrides?: Partial<ProtocolSettings>;
+    /** Failed logins per client address and window (default 100 per 15 min, src/api/routes/auth.ts). */
     loginRateLimit?: { windowMs: number; limit: number };
     /** Deadline of one workflow update/query call, ms (default 30 s). */
     workflowCallTimeoutMs?: number;
@@ -59,7 +60,14 @@ export type EndpointHandler = (req: Request, ctx: RequestContext) => Promise<Rep
 const BEARER = /^Bearer ([^\s]+)$/;
 
 export function issuesTokens(auth: TokenService | TokenVerifier): auth is TokenService {
-  return 'authenticate' in auth && 'issue' in auth;
+  return 'login' in auth && 'issue' in auth && 'revoke' in auth;
+}
+
+/** The bearer token of an authenticated request (for logout). */
+export function tokenOf(res: Response): string {
+  const token = (res.locals as { token?: string }).token;
+  if (token === undefined) throw new ProblemError(401, { detail: 'Autenticazione richiesta' });
+  return token;
 }
 
 export function actorOf(res: Response): Actor {
@@ -82,11 +90,13 @@ export function authenticate(deps: ApiDeps): RequestHandler {
     if (!match?.[1]) return next(unauthorized('Intestazione Authorization non valida'));
     try {
       (res.locals as { actor?: Actor }).actor = await deps.auth.verify(match[1]);
+      (res.locals as { token?: string }).token = match[1];
       res.removeHeader('WWW-Authenticate');
       next();
     } catch (err) {
       if (err instanceof InvalidTokenError) {
-        return next(unauthorized(err.reason === 'expired' ? 'Token scaduto' : 'Token non valido'));
+        const detail = { expired: 'Token scaduto', revoked: 'Sessione terminata o revocata: accedere di nuovo', malformed: 'Token non valido', invalid: 'Token non valido' }[err.reason];
+        return next(unauthorized(detail));
       }
       next(err);
     }
