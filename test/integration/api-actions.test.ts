@@ -165,6 +165,19 @@ describe('intake with Temporal down', () => {
     expect(await h.prisma.caseWorkflowStart.count({ where: { caseId } })).toBe(0);
   }, 60_000);
 
+  test('supervision shows a case whose workflow start has been pending for minutes', async () => {
+    const res = await request(dead.app).post('/api/cases').set(...bearer(h, 'intake')).send(sundayReport());
+    expect(res.status).toBe(202);
+    const { caseId } = res.body as { caseId: string };
+    await h.prisma.caseWorkflowStart.update({ where: { caseId }, data: { createdAt: new Date(Date.now() - 5 * 60_000) } });
+    const stuck = await request(h.app).get('/api/supervision/stuck').set(...bearer(h, 'coordinatore'));
+    expect(stuck.status).toBe(200);
+    const item = (stuck.body as { items: Array<{ caseId: string; reasons: Array<{ kind: string }> }> }).items.find((i) => i.caseId === caseId);
+    expect(item?.reasons.map((r) => r.kind)).toContain('workflow_not_started');
+    await reconcileOnce({ prisma: h.prisma, client: h.client, taskQueue: h.taskQueue, logger: h.deps.logger });
+    expect(await h.prisma.caseWorkflowStart.count({ where: { caseId } })).toBe(0);
+  }, 60_000);
+
   test('a normal intake answers 201 and leaves no outbox row', async () => {
     const caseId = await createCase(h);
     expect(await h.prisma.caseWorkflowStart.count({ where: { caseId } })).toBe(0);
