@@ -97,7 +97,10 @@ function isPending(status: number, data: unknown): data is PendingAnswer {
 
 /** One key per user action: generated once per click, reused by the console's own retries. */
 export function newIdempotencyKey(): string {
-  return `pis-${crypto.randomUUID()}`;
+  // randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.
+  if (typeof crypto.randomUUID === 'function') return `pis-${crypto.randomUUID()}`;
+  const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `pis-${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export const PENDING_TEXT = 'Registrato, in attesa di conferma';
