@@ -22,6 +22,10 @@ const envSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(3000),
   API_BODY_LIMIT: z.string().default('100kb'),
+  /** How long an action waits for its workflow's answer before answering 202 (pending), ms. */
+  API_ACTION_WAIT_MS: z.coerce.number().int().min(100).max(60_000).default(8000),
+  /** The worker's reconciler (intake outbox, pending actions): seconds between passes. */
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 
   DATABASE_URL: optionalString.pipe(z.string().url('must be a postgres:// URL').optional()),
   EMBEDDED_PG_PORT: port.default(5433),
@@ -67,7 +71,8 @@ export interface AppConfig {
   env: 'development' | 'test' | 'production';
   logLevel: string;
   dataDir: string;
-  api: { host: string; port: number; bodyLimit: string };
+  api: { host: string; port: number; bodyLimit: string; actionWaitMs: number };
+  reconcileIntervalSeconds: number;
   database: { url?: string; embeddedPort: number };
   temporal: {
     address?: string;
@@ -128,7 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     dataDir: path.resolve(e.PIS_DATA_DIR),
-    api: { host: e.API_HOST, port: e.API_PORT, bodyLimit: e.API_BODY_LIMIT },
+    api: { host: e.API_HOST, port: e.API_PORT, bodyLimit: e.API_BODY_LIMIT, actionWaitMs: e.API_ACTION_WAIT_MS },
+    reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS,
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT },
     temporal: {
       address: e.TEMPORAL_ADDRESS,

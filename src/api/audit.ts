@@ -9,7 +9,8 @@ import { loggableError } from './problem';
  * id is recorded only when it has the shape of one (a URL segment could carry anything).
  */
 
-export type AuditOutcome = 'success' | 'denied' | 'not_found' | 'rejected' | 'conflict' | 'error';
+/** `accepted`: a 202, the action is registered and its outcome pending. */
+export type AuditOutcome = 'success' | 'accepted' | 'denied' | 'not_found' | 'rejected' | 'conflict' | 'error';
 
 export interface AuditEntry {
   actor: Pick<Actor, 'userId' | 'role'> | { userId: string; role: 'anonymous' };
@@ -22,6 +23,7 @@ export interface AuditEntry {
 const CASE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function outcomeForStatus(status: number): AuditOutcome {
+  if (status === 202) return 'accepted';
   if (status < 400) return 'success';
   if (status === 401 || status === 403) return 'denied';
   if (status === 404) return 'not_found';

@@ -30,6 +30,7 @@ export const ACTIONS = [
   'task.complete',
   'task.reassign',
   'supervision.read',
+  'request.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -51,6 +52,8 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'task.complete': ['emergency_operator', 'coordinator', 'social_worker'],
   'task.reassign': ['coordinator'],
   'supervision.read': ['coordinator', 'admin'],
+  /** The outcome of one's own action answered 202 (a coordinator may read anyone's). */
+  'request.read': ALL_CASE_WORKERS,
 };
 
 export function can(actor: Actor, action: Action): boolean {

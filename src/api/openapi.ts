@@ -169,6 +169,9 @@ const ERROR_TEXT: Record<number, string> = {
   429: 'Troppi tentativi',
   503: 'Il motore dei workflow non risponde',
 };
+// Actions on a case's workflow (claim, complete, reassign, cancel, ...) accept an Idempotency-Key
+// (a retry with the same key gets the same answer; the same key with another body is 422) and
+// answer 202 {status:"pending", requestId, pollUrl} when the workflow does not answer in time.
 
 const body = (schema: z.ZodType) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 
@@ -216,6 +219,15 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/supervision/stuck', summary: 'Casi bloccati con motivo, da quando e azioni suggerite', action: 'supervision.read', request: { query: stuckQuery }, ok: { status: 200, description: 'Casi bloccati', schema: stuckReport }, errors: [401, 403, 503] },
   { method: 'get', path: '/api/supervision/summary', summary: 'Conteggi per stato, fase, Comune e violazioni SLA', action: 'supervision.read', ok: { status: 200, description: 'Riepilogo', schema: summary }, errors: [401, 403] },
   { method: 'get', path: '/api/reference/comuni', summary: 'Comuni (codice ISTAT, nome, provincia, Ambito)', action: 'case.list', ok: { status: 200, description: 'Comuni', schema: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), province: z.string(), ambitoId: z.string().nullable() })) }) }, errors: [401, 403] },
+  {
+    method: 'get',
+    path: '/api/requests/{id}',
+    summary: 'Esito di un’azione risposta con 202 (in attesa): 202 finché in attesa, poi la stessa risposta dell’azione',
+    action: 'request.read',
+    request: { params: idParam('id', z.uuid()) },
+    ok: { status: 200, description: 'Esito finale (stato del caso); 202 {status:"pending", requestId, pollUrl} se ancora in attesa', schema: caseState },
+    errors: [401, 403, 404, 409, 422, 503],
+  },
   { method: 'get', path: '/api/reference/users', summary: 'Utenti attivi (per riassegnare un’attività)', action: 'task.reassign', request: { query: userListQuery }, ok: { status: 200, description: 'Utenti', schema: z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES), comuneCode: z.string().nullable() })) }) }, errors: [400, 401, 403] },
 ];
 

@@ -25,6 +25,11 @@ export interface IntakeResult {
   workflowId: string;
   /** false when the same report (or idempotency key) was already received. */
   created: boolean;
+  /**
+   * false when Temporal could not be reached: the case is stored with its outbox row
+   * (CaseWorkflowStart) and the worker's reconciler starts the workflow.
+   */
+  workflowStarted: boolean;
 }
 
 export class IntakeError extends Error {
@@ -53,6 +58,9 @@ export async function receiveReport(
     protocolOverrides?: Partial<ProtocolSettings>;
     /** Runs in the transaction that stores a new case (e.g. its audit row), so both commit or neither. */
     onCreate?: (tx: Prisma.TransactionClient, caseId: string) => Promise<unknown>;
+    /** Deadline of the workflow start, ms; past it the case is answered as stored, start pending. */
+    startTimeoutMs?: number;
+    onStartFailed?: (error: unknown) => void;
   } = {},
 ): Promise<IntakeResult> {
   const { prisma } = deps;
@@ -105,6 +113,8 @@ export async function receiveReport(
             },
           },
         });
+        // The outbox row commits with the case: no case can be left without its workflow.
+        await tx.caseWorkflowStart.create({ data: { caseId } });
         await options.onCreate?.(tx, caseId);
         return row;
       });
@@ -126,7 +136,32 @@ export async function receiveReport(
     }
   }
 
-  const protocol = { ...(await loadProtocolSettings(prisma, existing.ambitoId)), ...options.protocolOverrides };
+  let workflowStarted = true;
+  try {
+    const start = () => startCaseWorkflow(deps, existing, actor.role, options.protocolOverrides);
+    await (options.startTimeoutMs === undefined ? start() : deps.client.connection.withDeadline(Date.now() + options.startTimeoutMs, start));
+  } catch (error) {
+    // The case is durable and its outbox row stays: the reconciler will start it.
+    workflowStarted = false;
+    options.onStartFailed?.(error);
+  }
+  return { caseId: existing.id, reference: existing.reference, workflowId: existing.workflowId, created, workflowStarted };
+}
+
+type CaseRow = NonNullable<Awaited<ReturnType<PrismaClient['case']['findUnique']>>>;
+
+/**
+ * Starts the workflow of a stored case (idempotent: an existing run is reused, a finished one is
+ * left alone), then removes the case's outbox row. Used by intake and by the reconciler.
+ */
+export async function startCaseWorkflow(
+  deps: IntakeDeps,
+  existing: CaseRow,
+  creatorRole: Actor['role'],
+  protocolOverrides?: Partial<ProtocolSettings>,
+): Promise<void> {
+  const { prisma } = deps;
+  const protocol = { ...(await loadProtocolSettings(prisma, existing.ambitoId)), ...protocolOverrides };
   const input: CaseWorkflowInput = {
     caseId: existing.id,
     reference: existing.reference,
@@ -137,7 +172,7 @@ export async function receiveReport(
     categories: existing.categories as CaseWorkflowInput['categories'],
     minorsInvolved: existing.minorsInvolved,
     reportedAt: existing.reportedAt.toISOString(),
-    createdBy: { userId: existing.createdById, role: actor.role },
+    createdBy: { userId: existing.createdById, role: creatorRole },
     protocol,
   };
   await deps.client.workflow.start(CASE_WORKFLOW_TYPE, {
@@ -157,7 +192,14 @@ export async function receiveReport(
     if (error instanceof Error && error.name === 'WorkflowExecutionAlreadyStartedError') return undefined;
     throw error;
   });
-  return { caseId: existing.id, reference: existing.reference, workflowId: existing.workflowId, created };
+  await prisma.caseWorkflowStart.deleteMany({ where: { caseId: existing.id } });
+}
+
+/** Starts the workflow of case `caseId` by its stored row (the creator's role from the user table). */
+export async function ensureCaseWorkflow(deps: IntakeDeps, caseId: string, protocolOverrides?: Partial<ProtocolSettings>): Promise<void> {
+  const row = await deps.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+  const creator = await deps.prisma.user.findUnique({ where: { id: row.createdById }, select: { role: true } });
+  await startCaseWorkflow(deps, row, (creator?.role ?? 'intake_operator') as Actor['role'], protocolOverrides);
 }
 
 async function findExisting(prisma: PrismaClient, data: IntakeData, idempotencyKey?: string) {

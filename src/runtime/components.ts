@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { outboxOnlyNotifier } from '../activities/notifier';
 import { createApp } from '../api/app';
+import { startReconciler } from '../cases/reconciler';
 import { databaseHealthCheck, temporalHealthCheck } from '../api/health';
 import { type AppConfig, redactUrl } from '../config';
 import { applyMigrations, pendingMigrations } from '../db/migrate';
@@ -174,6 +175,9 @@ export async function startWorker(opts: {
   prisma: PrismaClient;
   dataConverter: DataConverter;
   stack: ShutdownStack;
+  logger: Logger;
+  /** The process's client, if it has one; otherwise the worker connects its own (for the reconciler). */
+  client?: Client;
 }): Promise<WorkerHandle> {
   const { config, stack } = opts;
   const connection: NativeConnection = await connectNativeConnection(config.temporal, { address: opts.address }).catch((err: unknown) => {
@@ -195,6 +199,13 @@ export async function startWorker(opts: {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running.catch(() => undefined);
   });
+  // Cases whose workflow start is pending, and actions answered 202: at start, then periodically.
+  const client = opts.client ?? (await connectClient(config, opts.address, opts.dataConverter, stack)).client;
+  const stopReconciler = startReconciler(
+    { prisma: opts.prisma, client, taskQueue: config.temporal.taskQueue, logger: opts.logger.child({ component: 'reconciler' }) },
+    config.reconcileIntervalSeconds,
+  );
+  stack.defer('reconciler', stopReconciler);
   return { running };
 }
 

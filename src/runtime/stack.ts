@@ -48,7 +48,7 @@ export async function startStack({ config, logger, stack }: BootContext): Promis
 
   const client = await connectClient(config, temporal.address, dataConverter, stack);
   await bundling;
-  const worker = await startWorker({ config, address: temporal.address, prisma, dataConverter, stack });
+  const worker = await startWorker({ config, address: temporal.address, prisma, dataConverter, stack, logger, client: client.client });
   stack.throwIfStopping();
 
   // The embedded Temporal UI calls the codec endpoint from the browser: allow its origin.
@@ -68,7 +68,7 @@ export async function startWorkerOnly({ config, logger, stack }: BootContext): P
   installTemporalRuntime(logger);
   const dataConverter = createDataConverter(keyringFromConfig(config.codec, config.dataDir));
   const prisma = openPrisma(databaseUrl.url, stack);
-  const worker = await startWorker({ config, address: temporalAddress, prisma, dataConverter, stack });
+  const worker = await startWorker({ config, address: temporalAddress, prisma, dataConverter, stack, logger });
   return {
     summary: {
       title: 'PIS case worker is running',

@@ -14,7 +14,7 @@ import type { SupervisionSettings } from './settings';
  * (DescribeTaskQueue once, DescribeWorkflowExecution for a bounded number of running cases).
  */
 
-export type StuckKind = 'task_overdue' | 'no_progress' | 'activity_failing' | 'workflow_task_failing' | 'workflow_failed' | 'no_worker';
+export type StuckKind = 'task_overdue' | 'no_progress' | 'workflow_not_started' | 'activity_failing' | 'workflow_task_failing' | 'workflow_failed' | 'no_worker';
 
 export type SuggestedAction = 'reassign' | 'escalate' | 'add_note' | 'cancel' | 'check_worker' | 'fix_and_reset';
 
@@ -73,6 +73,8 @@ const ACTIVE_TASK = ['open', 'claimed'];
 /** Running statuses judged by their step allowance (awaiting_handover is judged by its handover time). */
 const IDLE_STATUSES = CASE_STATUSES.filter((s) => s !== 'closed' && s !== 'awaiting_handover');
 const MINUTE = 60_000;
+/** A case whose workflow start (intake outbox) is pending longer than this is stuck. */
+const START_PENDING_MINUTES = 2;
 const CASE_SELECT = {
   id: true,
   reference: true,
@@ -274,6 +276,7 @@ interface StuckRow {
   since: string | null;
   idle: boolean | null;
   lateHandover: boolean | null;
+  startPending: boolean | null;
   total: bigint | number;
 }
 
@@ -339,14 +342,18 @@ export async function findStuckCases(
       SELECT c.id COLLATE "C", c."handoverAt", 'handover' FROM "Case" c
         WHERE c.status = 'awaiting_handover' AND c."handoverAt" < ${utc(new Date(now.getTime() - settings.handoverGraceMinutes * MINUTE))}
       UNION ALL
+      SELECT s."caseId" COLLATE "C", s."createdAt", 'start' FROM "CaseWorkflowStart" s
+        WHERE s."createdAt" < ${utc(new Date(now.getTime() - START_PENDING_MINUTES * MINUTE))}
+      UNION ALL
       SELECT r.case_id COLLATE "C", (r.since AT TIME ZONE 'UTC')::timestamp(3), 'temporal'
         FROM unnest(${temporalIds}::text[], ${temporalSince}::timestamptz[]) AS r (case_id, since)
     ), stuck AS (
-      SELECT case_id, min(since) AS since, bool_or(kind = 'idle') AS idle, bool_or(kind = 'handover') AS late_handover
+      SELECT case_id, min(since) AS since, bool_or(kind = 'idle') AS idle, bool_or(kind = 'handover') AS late_handover,
+        bool_or(kind = 'start') AS start_pending
         FROM reasons GROUP BY case_id
     )
     SELECT p.case_id AS "caseId", to_char(p.since, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since, p.idle,
-      p.late_handover AS "lateHandover", n.total
+      p.late_handover AS "lateHandover", p.start_pending AS "startPending", n.total
     FROM (SELECT count(*) AS total FROM stuck) n
     LEFT JOIN LATERAL (SELECT * FROM stuck ORDER BY since, case_id LIMIT ${page.limit} OFFSET ${page.offset}) p ON true`;
   const rows = await query;
@@ -390,6 +397,14 @@ export async function findStuckCases(
         since: (c.handoverAt ?? c.lastProgressAt).toISOString(),
         detail: 'Ora del passaggio di consegne superata senza attività di presa visione',
         suggestedActions: ['check_worker', 'add_note'],
+      });
+    }
+    if (row.startPending) {
+      reasons.push({
+        kind: 'workflow_not_started',
+        since: row.since,
+        detail: 'Caso registrato ma il suo workflow non è ancora partito (motore dei workflow irraggiungibile?)',
+        suggestedActions: ['check_worker'],
       });
     }
     reasons.push(...(fromTemporal.get(c.id)?.reasons ?? []));

@@ -346,6 +346,8 @@ describe('intake is idempotent', () => {
     const first = await request(h.app).post('/api/cases').set(...bearer(h, 'intake')).set('Idempotency-Key', key).send(report);
     const again = await request(h.app).post('/api/cases').set(...bearer(h, 'intake')).set('Idempotency-Key', key).send(report);
     expect([first.status, again.status]).toEqual([201, 200]);
+    // The new case's first task reaches the read model on its own time: let it land first.
+    await activeTask(h, body(first).caseId as string, 'take_charge');
     const before = await counts();
     const other = await request(h.app).post('/api/cases').set(...bearer(h, 'intake')).set('Idempotency-Key', key).send(sundayReport());
     expectProblem(other, 409);

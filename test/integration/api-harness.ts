@@ -120,7 +120,7 @@ export async function startApiHarness(name: string, options: HarnessOptions = {}
     deps: baseDeps,
     tokens,
     appWith: ({ taskQueue: queue, ...overrides }) =>
-      build({ ...baseDeps, ...overrides, supervision: { ...baseDeps.supervision, ...overrides.supervision }, temporal: { ...baseDeps.temporal, ...(queue !== undefined && { taskQueue: queue }) } }),
+      build({ ...baseDeps, ...overrides, supervision: { ...baseDeps.supervision, ...overrides.supervision }, temporal: { ...baseDeps.temporal, ...overrides.temporal, ...(queue !== undefined && { taskQueue: queue }) } }),
     startWorker,
     close: async () => {
       for (const w of workers) await w.stop();

@@ -87,17 +87,17 @@ describe('GET /api/supervision/stuck', () => {
 
   it('flags every running case when no worker ever polled the task queue', async () => {
     const queue = uniqueTaskQueue('api-supervision-idle');
-    const app = h.appWith({ taskQueue: queue, testing: { ...h.deps.testing, workflowCallTimeoutMs: 1500 } });
+    const app = h.appWith({ taskQueue: queue, testing: { ...h.deps.testing, workflowCallTimeoutMs: 1500, actionWaitMs: 1500 } });
     const caseId = await createCase(h, sundayReport(), app);
     const report = await stuck(app);
     expect(report.worker).toEqual({ taskQueue: queue, polling: false, pollers: 0, lastSeenAt: null });
     expect(reasonOf(report, caseId, 'no_worker')).toMatchObject({ suggestedActions: ['check_worker'] });
-    // Actions on such a case answer 503 after the deadline instead of hanging.
+    // Actions on such a case answer 202 (registered, pending) after the deadline instead of hanging.
     const cancel = await request(app).post(`/api/cases/${caseId}/cancel`).set(...bearer(h, 'coordinatore')).send({ reason: 'prova senza worker' });
-    expect(cancel.status).toBe(503);
-    expect(cancel.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(cancel.status).toBe(202);
+    expect(cancel.body).toMatchObject({ status: 'pending', pollUrl: expect.stringMatching(/^\/api\/requests\//) as string });
     const audit = await h.prisma.auditEvent.findFirst({ where: { requestId: cancel.headers['x-request-id'] as string } });
-    expect(audit).toMatchObject({ action: 'case.cancel', caseId, outcome: 'error' });
+    expect(audit).toMatchObject({ action: 'case.cancel', caseId, outcome: 'accepted' });
   });
 
   it('notices a worker that stopped polling', async () => {

@@ -84,11 +84,85 @@ export async function apiFetch<T>(
   return { status: res.status, data: data as T };
 }
 
+/** The answer of an action the workflow has registered but not yet confirmed (HTTP 202). */
+export interface PendingAnswer {
+  status: 'pending';
+  requestId: string;
+  pollUrl: string;
+}
+
+function isPending(status: number, data: unknown): data is PendingAnswer {
+  return status === 202 && typeof data === 'object' && data !== null && (data as PendingAnswer).status === 'pending' && typeof (data as PendingAnswer).pollUrl === 'string';
+}
+
+/** One key per user action: generated once per click, reused by the console's own retries. */
+export function newIdempotencyKey(): string {
+  // randomUUID exists only in secure contexts (https, localhost); getRandomValues everywhere.
+  if (typeof crypto.randomUUID === 'function') return `pis-${crypto.randomUUID()}`;
+  const hex = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `pis-${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export const PENDING_TEXT = 'Registrato, in attesa di conferma';
+
+export interface ActOptions {
+  /** Called once when the server answers 202: the action is registered, its outcome pending. */
+  onPending?: (p: PendingAnswer) => void;
+  /** Timing of the console's retries and polls (tests shorten them). */
+  retryDelayMs?: number;
+  pollIntervalMs?: number;
+  /** Give up polling after this long (the request stays registered on the server). */
+  maxPollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A mutating action (claim, complete, reassign, cancel, ...): sent with one Idempotency-Key,
+ * retried with the same key when the network fails (the server answers a retry with the first
+ * outcome, never applies it twice); a 202 is polled at its `pollUrl` until the final outcome,
+ * which is returned (or thrown as ApiError) exactly as a direct answer would be.
+ */
+export async function act<T>(token: string | null, path: string, body: unknown, options: ActOptions = {}): Promise<T> {
+  const headers = { 'Idempotency-Key': newIdempotencyKey() };
+  const retryDelay = options.retryDelayMs ?? 1000;
+  let answer: { status: number; data: unknown } | undefined;
+  for (let attempt = 0; answer === undefined; attempt += 1) {
+    try {
+      answer = await apiFetch<unknown>(token, 'POST', path, body, headers);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 0) || attempt >= 2) throw err;
+      await sleep(retryDelay * (attempt + 1));
+    }
+  }
+  if (!isPending(answer.status, answer.data)) return answer.data as T;
+  const pending = answer.data;
+  options.onPending?.(pending);
+  const deadline = Date.now() + (options.maxPollMs ?? 10 * 60_000);
+  for (;;) {
+    await sleep(options.pollIntervalMs ?? 2000);
+    let polled: { status: number; data: unknown };
+    try {
+      polled = await apiFetch<unknown>(token, 'GET', pending.pollUrl);
+    } catch (err) {
+      // A network hiccup while polling changes nothing: keep polling. A real outcome is thrown.
+      if (!(err instanceof ApiError && err.status === 0)) throw err;
+      polled = { status: 202, data: pending };
+    }
+    if (!isPending(polled.status, polled.data)) return polled.data as T;
+    if (Date.now() > deadline) {
+      throw new ApiError(202, 'Registrato ma non ancora confermato dal sistema: controllare più tardi lo stato del caso', 'STILL_PENDING');
+    }
+  }
+}
+
 /** Bound to one session: `api.get('/api/tasks')`. */
 export function client(token: string | null) {
   return {
     get: async <T>(path: string) => (await apiFetch<T>(token, 'GET', path)).data,
     post: async <T>(path: string, body?: unknown, headers?: Record<string, string>) => apiFetch<T>(token, 'POST', path, body, headers),
+    /** A workflow action: Idempotency-Key, retries with the same key, 202 polled to its outcome. */
+    act: <T = CaseState>(path: string, body?: unknown, options?: ActOptions) => act<T>(token, path, body, options),
   };
 }
 export type Api = ReturnType<typeof client>;
@@ -140,6 +214,8 @@ export interface CaseState {
   riskLevel: string | null;
   closure: { outcome: string; reason?: string } | null;
   tasks: Array<{ id: string; type: string; label: string; status: string; assigneeId: string | null; dueAt: string | null }>;
+  /** The case's open tasks after the action (read-your-writes: they can be opened at once). */
+  nextTasks?: Array<{ id: string; type: string; label: string; status: string; candidateRole: Role; assigneeId: string | null }>;
 }
 
 export interface CaseRow {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Prisma } from '../../generated/prisma/client';
-import { IntakeError, receiveReport } from '../../cases/intake';
+import { ensureCaseWorkflow, IntakeError, receiveReport } from '../../cases/intake';
+import { runAction } from '../action-requests';
 import { intakeSchema } from '../../cases/intake-schema';
 import {
   type Actor,
@@ -17,8 +18,8 @@ import {
 import { type Action, can, canSeeCase, caseScope, forbidden } from '../authorization';
 import { loggableError, ProblemError } from '../problem';
 import { recordAudit } from '../audit';
-import { type ApiDeps, endpoint, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
-import { CASE_ID, caseDetailQuery, caseListQuery, idempotencyKeyHeader, moveHandoverBody, noteBody, reasonBody } from './schemas';
+import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
+import { CASE_ID, caseDetailQuery, caseListQuery, moveHandoverBody, noteBody, reasonBody } from './schemas';
 import { caseStateOf, taskLabel } from './views';
 
 const LIST_SELECT = {
@@ -84,20 +85,14 @@ export function casesRouter(deps: ApiDeps): Router {
   router.post(
     '/',
     endpoint(deps, 'case.create', async (req, ctx) => {
-      const rawKey = req.get('idempotency-key');
-      let idempotencyKey: string | undefined;
-      if (rawKey !== undefined) {
-        const key = idempotencyKeyHeader.safeParse(rawKey);
-        if (!key.success) {
-          throw new ProblemError(400, { detail: 'Intestazione Idempotency-Key non valida', errors: [{ path: 'Idempotency-Key', message: key.error.issues[0]?.message ?? 'non valida' }] });
-        }
-        idempotencyKey = key.data;
-      }
+      const idempotencyKey = idempotencyKeyOf(req);
       const data = parseBody(intakeSchema, req.body);
       try {
         const result = await receiveReport(intakeDeps, data, ctx.actor, {
           idempotencyKey,
           protocolOverrides: deps.testing?.protocolOverrides,
+          startTimeoutMs: deps.testing?.actionWaitMs ?? deps.config.api.actionWaitMs,
+          onStartFailed: (err) => (req.log ?? deps.logger).warn({ err: loggableError(err) }, 'case workflow start failed; the reconciler will start it'),
           // A new case and its audit row commit together: no case without its creation record.
           onCreate: async (tx, caseId) => {
             ctx.caseId = caseId;
@@ -106,10 +101,17 @@ export function casesRouter(deps: ApiDeps): Router {
         });
         ctx.caseId = result.caseId;
         ctx.audited = result.created;
+        // 202: the case is stored with its outbox row; the worker's reconciler starts its workflow.
         return {
-          status: result.created ? 201 : 200,
+          status: result.workflowStarted ? (result.created ? 201 : 200) : 202,
           headers: { Location: `/api/cases/${result.caseId}` },
-          body: { caseId: result.caseId, reference: result.reference, created: result.created },
+          body: {
+            caseId: result.caseId,
+            reference: result.reference,
+            created: result.created,
+            workflowStarted: result.workflowStarted,
+            ...(!result.workflowStarted && { detail: 'Segnalazione registrata: il caso verrà avviato appena il motore dei workflow è raggiungibile' }),
+          },
         };
       } catch (err) {
         if (err instanceof IntakeError) {
@@ -234,43 +236,38 @@ export function casesRouter(deps: ApiDeps): Router {
     }),
   );
 
+  const ensureStarted = (caseId: string) =>
+    ensureCaseWorkflow(intakeDeps, caseId, deps.testing?.protocolOverrides);
+
   const caseAction = <B>(
     action: Action,
-    schema: { safeParse(v: unknown): unknown } & Parameters<typeof parseBody>[0],
-    call: (caseId: string, actor: Actor, body: B) => Promise<Parameters<typeof caseStateOf>[0]>,
+    updateName: string,
+    schema: Parameters<typeof parseBody>[0],
+    args: (actor: Actor, body: B) => unknown,
   ) =>
     endpoint(deps, action, async (req, ctx) => {
+      const key = idempotencyKeyOf(req);
       const body = parseBody(schema, req.body) as B;
       const c = await visibleCase(deps, ctx, String(req.params.id));
-      const view = await withWorkflowDeadline(deps, () => call(c.id, ctx.actor, body));
-      return { body: caseStateOf(view) };
+      const outcome = await runAction(actionDeps(deps, ensureStarted), ctx.actor, key, {
+        action,
+        caseId: c.id,
+        workflowId: c.workflowId,
+        updateName,
+        args: [args(ctx.actor, body)],
+        body,
+      });
+      return actionReply(outcome);
     });
 
   type ReasonBody = { reason: string };
-  router.post(
-    '/:id/cancel',
-    caseAction<ReasonBody>('case.cancel', reasonBody, (id, actor, { reason }) =>
-      handle(id).executeUpdate(cancelCaseUpdate, { args: [{ actor, reason }] }),
-    ),
-  );
-  router.post(
-    '/:id/override-scope',
-    caseAction<ReasonBody>('case.override_scope', reasonBody, (id, actor, { reason }) =>
-      handle(id).executeUpdate(overrideScopeUpdate, { args: [{ actor, reason }] }),
-    ),
-  );
+  router.post('/:id/cancel', caseAction<ReasonBody>('case.cancel', cancelCaseUpdate.name, reasonBody, (actor, { reason }) => ({ actor, reason })));
+  router.post('/:id/override-scope', caseAction<ReasonBody>('case.override_scope', overrideScopeUpdate.name, reasonBody, (actor, { reason }) => ({ actor, reason })));
   router.post(
     '/:id/move-handover',
-    caseAction<{ at: string; reason: string }>('case.move_handover', moveHandoverBody, (id, actor, { at, reason }) =>
-      handle(id).executeUpdate(moveHandoverUpdate, { args: [{ actor, at, reason }] }),
-    ),
+    caseAction<{ at: string; reason: string }>('case.move_handover', moveHandoverUpdate.name, moveHandoverBody, (actor, { at, reason }) => ({ actor, at, reason })),
   );
-  router.post(
-    '/:id/escalate',
-    caseAction<ReasonBody>('case.escalate', reasonBody, (id, actor, { reason }) =>
-      handle(id).executeUpdate(escalateCaseUpdate, { args: [{ actor, reason }] }),
-    ),
-  );
+  router.post('/:id/escalate', caseAction<ReasonBody>('case.escalate', escalateCaseUpdate.name, reasonBody, (actor, { reason }) => ({ actor, reason })));
 
   return router;
 }

@@ -11,6 +11,8 @@ import { outcomeForStatus, recordAudit, recordAuditQuietly } from '../audit';
 import { type Action, can, forbidden } from '../authorization';
 import { ProblemError, toProblemError } from '../problem';
 import { temporalProblem } from '../temporal-errors';
+import { type ActionDeps, type ActionOutcome, pendingBody, pollUrl } from '../action-requests';
+import { idempotencyKeyHeader } from './schemas';
 
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -34,6 +36,8 @@ export interface ApiDeps {
     loginRateLimit?: { windowMs: number; limit: number };
     /** Deadline of one workflow update/query call, ms (default 30 s). */
     workflowCallTimeoutMs?: number;
+    /** Overrides API_ACTION_WAIT_MS (how long an action waits before answering 202). */
+    actionWaitMs?: number;
   };
 }
 
@@ -114,7 +118,7 @@ export function endpoint(deps: ApiDeps, action: Action, handler: EndpointHandler
       ctx = { actor: actorOf(res), requestId: typeof req.id === 'string' ? req.id : undefined };
       if (!can(ctx.actor, action)) throw forbidden();
       const reply = await handler(req, ctx);
-      if (!ctx.audited) await recordAudit(deps.prisma, { actor: ctx.actor, action, caseId: ctx.caseId, outcome: 'success', requestId: ctx.requestId });
+      if (!ctx.audited) await recordAudit(deps.prisma, { actor: ctx.actor, action, caseId: ctx.caseId, outcome: outcomeForStatus(reply.status ?? 200), requestId: ctx.requestId });
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.status(reply.status ?? 200).json(reply.body);
     } catch (err) {
@@ -164,4 +168,34 @@ export function notFound(what: 'case' | 'task'): ProblemError {
 export function withWorkflowDeadline<T>(deps: ApiDeps, fn: () => Promise<T>, timeoutMs?: number): Promise<T> {
   const ms = timeoutMs ?? deps.testing?.workflowCallTimeoutMs ?? 30_000;
   return deps.temporal.connection.withDeadline(Date.now() + ms, fn);
+}
+
+/** The request's Idempotency-Key (validated; 400 naming the header), or undefined when absent. */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  const raw = req.get('idempotency-key');
+  if (raw === undefined) return undefined;
+  const key = idempotencyKeyHeader.safeParse(raw);
+  if (!key.success) {
+    throw new ProblemError(400, {
+      detail: 'Intestazione Idempotency-Key non valida',
+      errors: [{ path: 'Idempotency-Key', message: key.error.issues[0]?.message ?? 'non valida' }],
+    });
+  }
+  return key.data;
+}
+
+export function actionDeps(deps: ApiDeps, ensureStarted?: ActionDeps['ensureStarted']): ActionDeps {
+  return {
+    prisma: deps.prisma,
+    client: deps.temporal.client,
+    logger: deps.logger,
+    waitMs: deps.testing?.actionWaitMs ?? deps.config.api.actionWaitMs,
+    ensureStarted,
+  };
+}
+
+/** 200 with the result, or 202 with where to find it. */
+export function actionReply(outcome: ActionOutcome): Reply {
+  if (outcome.kind === 'done') return { status: outcome.status, body: outcome.body };
+  return { status: 202, body: pendingBody(outcome.requestId), headers: { Location: pollUrl(outcome.requestId), 'Retry-After': '2' } };
 }

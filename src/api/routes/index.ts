@@ -5,6 +5,7 @@ import { casesRouter } from './cases';
 import { type ApiDeps, authenticate } from './context';
 import { docsRouter } from './docs';
 import { referenceRouter } from './reference';
+import { requestsRouter } from './requests';
 import { tasksRouter } from './tasks';
 
 export type { ApiDeps } from './context';
@@ -21,6 +22,7 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use(authenticate(deps));
   api.use('/cases', casesRouter(deps));
   api.use('/tasks', tasksRouter(deps));
+  api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
   app.use('/api', api);

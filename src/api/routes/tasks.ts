@@ -1,9 +1,11 @@
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import {
   type Actor,
+  type CaseView,
   caseWorkflowId,
+  getCaseQuery,
   claimTaskUpdate,
   completeTaskUpdate,
   reassignTaskUpdate,
@@ -11,12 +13,17 @@ import {
 import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/forms';
 import { can, canSeeCase, caseScope, forbidden } from '../authorization';
 import { ProblemError } from '../problem';
-import { caseErrorProblem } from '../temporal-errors';
-import { type ApiDeps, endpoint, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
+import { runAction } from '../action-requests';
+import { caseErrorProblem, temporalProblem } from '../temporal-errors';
+import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { completeTaskBody, reassignTaskBody, TASK_ID, taskListQuery } from './schemas';
-import { caseStateOf, taskLabel } from './views';
+import { taskLabel } from './views';
 
 const ACTIVE = ['open', 'claimed'];
+/** How long a task read may wait for the workflow when the read model has no row yet. */
+const TASK_FALLBACK_TIMEOUT_MS = 5000;
+const CASE_SELECT = { id: true, reference: true, status: true, step: true, riskLevel: true, eventComuneCode: true, competentComuneCode: true } as const;
+type TaskWithCase = Prisma.TaskGetPayload<{ include: { case: { select: typeof CASE_SELECT } } }>;
 
 function isTaskType(type: string): type is TaskType {
   return type in TASK_FORMS;
@@ -59,21 +66,80 @@ function listWhere(actor: Actor, q: ReturnType<typeof taskListQuery.parse>): Pri
 
 export function tasksRouter(deps: ApiDeps): Router {
   const router = Router();
-  const handle = (caseId: string) => deps.temporal.client.workflow.getHandle(caseWorkflowId(caseId));
 
   async function visibleTask(ctx: RequestContext, id: string) {
     if (!TASK_ID.test(id)) throw notFound('task');
-    const task = await deps.prisma.task.findUnique({
-      where: { id },
-      include: { case: { select: { id: true, reference: true, status: true, step: true, riskLevel: true, eventComuneCode: true, competentComuneCode: true } } },
-    });
-    if (!task) throw notFound('task');
-    ctx.caseId = task.caseId;
-    if (!canSeeCase(ctx.actor, task.case)) throw forbidden('Attività di un caso di un altro Comune');
-    return task;
+    const task = await deps.prisma.task.findUnique({ where: { id }, include: { case: { select: CASE_SELECT } } });
+    if (task) {
+      ctx.caseId = task.caseId;
+      if (!canSeeCase(ctx.actor, task.case)) throw forbidden('Attività di un caso di un altro Comune');
+      return task;
+    }
+    return taskFromWorkflow(ctx, id);
   }
 
-  const present = (t: Awaited<ReturnType<typeof visibleTask>> | Prisma.TaskGetPayload<{ include: { case: { select: { reference: true; status: true; step: true; riskLevel: true; eventComuneCode: true; competentComuneCode: true } } } }>) => {
+  /**
+   * Read-your-writes: a task the workflow created may not be in the read model yet. Its id holds
+   * the case id: authorise on the case row, then read the task from the workflow (bounded wait).
+   */
+  async function taskFromWorkflow(ctx: RequestContext, id: string): Promise<TaskWithCase> {
+    const caseId = id.slice(0, 36);
+    const c = await deps.prisma.case.findUnique({ where: { id: caseId }, select: { ...CASE_SELECT, workflowId: true } });
+    if (!c) throw notFound('task');
+    ctx.caseId = c.id;
+    if (!canSeeCase(ctx.actor, c)) throw forbidden('Attività di un caso di un altro Comune');
+    let view: CaseView;
+    try {
+      view = await withWorkflowDeadline(deps, () => deps.temporal.client.workflow.getHandle(c.workflowId).query(getCaseQuery), TASK_FALLBACK_TIMEOUT_MS);
+    } catch (err) {
+      const problem = temporalProblem(err);
+      if (problem?.status === 409) throw notFound('task'); // no running workflow: no such open task
+      throw new ProblemError(503, { title: 'Workflow Not Responding', detail: "L'attività non è ancora nel registro e il caso non risponde: riprovare tra poco" });
+    }
+    const t = view.tasks.find((x) => x.id === id);
+    if (!t) throw notFound('task');
+    const date = (v: string | undefined) => (v === undefined ? null : new Date(v));
+    return {
+      id: t.id,
+      caseId: c.id,
+      type: t.type,
+      candidateRole: t.candidateRole,
+      comuneCode: t.comuneCode ?? null,
+      assigneeId: t.assigneeId ?? null,
+      status: t.status,
+      createdAt: new Date(t.createdAt),
+      claimedAt: date(t.claimedAt),
+      dueAt: date(t.dueAt),
+      completedAt: date(t.completedAt),
+      completedById: t.completedById ?? null,
+      escalatedAt: date(t.escalatedAt),
+      escalation: t.escalation as unknown as Prisma.JsonValue,
+      case: {
+        id: c.id,
+        reference: c.reference,
+        status: view.status,
+        step: view.step,
+        riskLevel: view.risk?.level ?? c.riskLevel,
+        eventComuneCode: c.eventComuneCode,
+        competentComuneCode: c.competentComuneCode,
+      },
+    };
+  }
+
+  const act = async (action: 'task.claim' | 'task.complete' | 'task.reassign', ctx: RequestContext, req: Request, task: TaskWithCase, updateName: string, args: unknown, body: unknown) => {
+    const outcome = await runAction(actionDeps(deps), ctx.actor, idempotencyKeyOf(req), {
+      action,
+      caseId: task.caseId,
+      taskId: task.id,
+      workflowId: caseWorkflowId(task.caseId),
+      updateName,
+      args: [args],
+      body,
+    });
+    return actionReply(outcome);
+  };
+
+  const present = (t: TaskWithCase | Prisma.TaskGetPayload<{ include: { case: { select: { reference: true; status: true; step: true; riskLevel: true; eventComuneCode: true; competentComuneCode: true } } } }>) => {
     const { case: c, escalation, ...task } = t;
     return {
       ...task,
@@ -126,10 +192,7 @@ export function tasksRouter(deps: ApiDeps): Router {
         throw new ProblemError(400, { detail: 'La presa in carico non ha corpo (o un oggetto vuoto)' });
       }
       const task = await visibleTask(ctx, String(req.params.id));
-      const view = await withWorkflowDeadline(deps, () =>
-        handle(task.caseId).executeUpdate(claimTaskUpdate, { args: [{ taskId: task.id, actor: ctx.actor }] }),
-      );
-      return { body: caseStateOf(view) };
+      return act('task.claim', ctx, req, task, claimTaskUpdate.name, { taskId: task.id, actor: ctx.actor }, {});
     }),
   );
 
@@ -142,12 +205,8 @@ export function tasksRouter(deps: ApiDeps): Router {
       // Validated here too, so a bad form never reaches the workflow.
       const form = validateTaskForm(task.type, body.form);
       if (!form.ok) throw caseErrorProblem('INVALID_FORM', 'Modulo non valido', form.issues);
-      const view = await withWorkflowDeadline(deps, () =>
-        handle(task.caseId).executeUpdate(completeTaskUpdate, {
-          args: [{ taskId: task.id, actor: ctx.actor, form: body.form, submittedAt: body.submittedAt ?? new Date().toISOString() }],
-        }),
-      );
-      return { body: caseStateOf(view) };
+      const args = { taskId: task.id, actor: ctx.actor, form: body.form, submittedAt: body.submittedAt ?? new Date().toISOString() };
+      return act('task.complete', ctx, req, task, completeTaskUpdate.name, args, body);
     }),
   );
 
@@ -169,12 +228,7 @@ export function tasksRouter(deps: ApiDeps): Router {
           errors: [{ path: 'assigneeId', message: `serve un utente attivo con ruolo ${task.candidateRole}` }],
         });
       }
-      const view = await withWorkflowDeadline(deps, () =>
-        handle(task.caseId).executeUpdate(reassignTaskUpdate, {
-          args: [{ taskId: task.id, actor: ctx.actor, assigneeId: assignee.id, reason: body.reason }],
-        }),
-      );
-      return { body: caseStateOf(view) };
+      return act('task.reassign', ctx, req, task, reassignTaskUpdate.name, { taskId: task.id, actor: ctx.actor, assigneeId: assignee.id, reason: body.reason }, body);
     }),
   );
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CaseRow, Page, TaskItem } from '../api';
+import { type CaseRow, type Page, PENDING_TEXT, type TaskItem } from '../api';
 import { Alert, ComuneName, DueBadge, ErrorAlert, Loading, PageTitle, RiskBadge } from '../components/ui';
 import { formatDateTime, formatLongDateTime } from '../format';
 import { useLoad, useNow } from '../hooks';
@@ -13,7 +13,7 @@ import { claimVerdict } from './Inbox';
 export function ComuneView() {
   const { api, session } = useSession();
   const now = useNow(15_000);
-  const [verdict, setVerdict] = useState<{ tone: 'warning' | 'danger'; text: string }>();
+  const [verdict, setVerdict] = useState<{ tone: 'warning' | 'danger' | 'info'; text: string }>();
   const acks = useLoad(() => api.get<Page<TaskItem>>('/api/tasks?type=handover_ack&limit=100'), [api], 15_000);
   const incoming = useLoad(
     async () => {
@@ -31,7 +31,7 @@ export function ComuneView() {
   async function acknowledge(task: TaskItem) {
     setVerdict(undefined);
     try {
-      if (task.status === 'open') await api.post(`/api/tasks/${task.id}/claim`);
+      if (task.status === 'open') await api.act(`/api/tasks/${task.id}/claim`, undefined, { onPending: () => setVerdict({ tone: 'info', text: PENDING_TEXT }) });
       navigate(`/attivita/${task.id}`);
     } catch (err) {
       setVerdict(claimVerdict(err));

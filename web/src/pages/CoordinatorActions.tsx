@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, type Page, type TaskItem, type UserRef } from '../api';
+import { ApiError, type Page, PENDING_TEXT, type TaskItem, type UserRef } from '../api';
 import { Alert } from '../components/ui';
 import { fromLocalInput, toLocalInput } from '../format';
 import { useSession } from '../session';
@@ -28,7 +28,7 @@ export function CoordinatorActions({ caseId, tasks, onDone, compact }: { caseId:
   const [users, setUsers] = useState<UserRef[]>([]);
   const [reason, setReason] = useState('');
   const [at, setAt] = useState(() => toLocalInput(new Date()));
-  const [verdict, setVerdict] = useState<{ tone: 'success' | 'danger'; text: string }>();
+  const [verdict, setVerdict] = useState<{ tone: 'success' | 'danger' | 'info'; text: string }>();
   const [busy, setBusy] = useState(false);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const task = tasks.find((t) => t.id === taskId);
@@ -63,9 +63,10 @@ export function CoordinatorActions({ caseId, tasks, onDone, compact }: { caseId:
     }
     setBusy(true);
     try {
-      if (action === 'reassign') await api.post(`/api/tasks/${taskId}/reassign`, { assigneeId, reason: reason.trim() });
-      else if (action === 'move-handover') await api.post(`/api/cases/${caseId}/move-handover`, { at: fromLocalInput(at), reason: reason.trim() });
-      else await api.post(`/api/cases/${caseId}/${action}`, { reason: reason.trim() });
+      const pending = { onPending: () => setVerdict({ tone: 'info', text: PENDING_TEXT }) };
+      if (action === 'reassign') await api.act(`/api/tasks/${taskId}/reassign`, { assigneeId, reason: reason.trim() }, pending);
+      else if (action === 'move-handover') await api.act(`/api/cases/${caseId}/move-handover`, { at: fromLocalInput(at), reason: reason.trim() }, pending);
+      else await api.act(`/api/cases/${caseId}/${action}`, { reason: reason.trim() }, pending);
       setVerdict({ tone: 'success', text: DONE_TEXT[action] });
       setReason('');
       await onDone();

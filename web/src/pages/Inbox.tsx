@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, type Page, type TaskItem } from '../api';
+import { ApiError, type Page, PENDING_TEXT, type TaskItem } from '../api';
 import { Alert, ComuneName, DueBadge, ErrorAlert, Loading, PageTitle, RiskBadge } from '../components/ui';
 import { useLoad, useNow } from '../hooks';
 import { roleLabel, statusLabel, taskStatusLabel } from '../labels';
@@ -44,7 +44,7 @@ function TaskRow({ task, now, action }: { task: TaskItem; now: number; action: R
 export function Inbox() {
   const { api, session } = useSession();
   const now = useNow(15_000);
-  const [verdict, setVerdict] = useState<{ tone: 'success' | 'warning' | 'danger'; text: string }>();
+  const [verdict, setVerdict] = useState<{ tone: 'success' | 'warning' | 'danger' | 'info'; text: string }>();
   const [busy, setBusy] = useState<string>();
   const mine = useLoad(() => api.get<Page<TaskItem>>('/api/tasks?scope=mine&limit=100'), [api], 10_000);
   const available = useLoad(() => api.get<Page<TaskItem>>('/api/tasks?scope=available&limit=100'), [api], 10_000);
@@ -53,7 +53,7 @@ export function Inbox() {
     setBusy(task.id);
     setVerdict(undefined);
     try {
-      await api.post(`/api/tasks/${task.id}/claim`);
+      await api.act(`/api/tasks/${task.id}/claim`, undefined, { onPending: () => setVerdict({ tone: 'info', text: `${PENDING_TEXT}: presa in carico di «${task.label}»` }) });
       setVerdict({ tone: 'success', text: `Attività «${task.label}» del caso ${task.case.reference} presa in carico.` });
       navigate(`/attivita/${task.id}`);
     } catch (err) {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, type CaseState, type FieldIssue, type TaskDetail } from '../api';
+import { ApiError, type CaseState, type FieldIssue, PENDING_TEXT, type TaskDetail } from '../api';
 import { TaskForm } from '../components/TaskForm';
 import { Alert, ComuneName, DueBadge, ErrorAlert, Loading, PageTitle, RiskBadge } from '../components/ui';
 import { formatDateTime } from '../format';
@@ -8,7 +8,7 @@ import { roleLabel, statusLabel, stepLabel, taskStatusLabel } from '../labels';
 import { useSession } from '../session';
 import { claimVerdict } from './Inbox';
 
-type Verdict = { tone: 'success' | 'warning' | 'danger'; title: string; text?: string };
+type Verdict = { tone: 'success' | 'warning' | 'danger' | 'info'; title: string; text?: string };
 
 /** The verdict of the workflow on a completed form, in words. */
 export function completeVerdict(err: unknown): { verdict: Verdict; issues: FieldIssue[] } {
@@ -37,7 +37,7 @@ export function TaskPage({ id }: { id: string }) {
     setBusy(true);
     setVerdict(undefined);
     try {
-      await api.post(`/api/tasks/${encodeURIComponent(id)}/claim`);
+      await api.act(`/api/tasks/${encodeURIComponent(id)}/claim`, undefined, { onPending: () => setVerdict({ tone: 'info', title: PENDING_TEXT }) });
       setVerdict({ tone: 'success', title: 'Attività presa in carico: compilare il modulo' });
     } catch (err) {
       const v = claimVerdict(err);
@@ -53,7 +53,7 @@ export function TaskPage({ id }: { id: string }) {
     setVerdict(undefined);
     setIssues([]);
     try {
-      const { data } = await api.post<CaseState>(`/api/tasks/${encodeURIComponent(id)}/complete`, { form });
+      const data = await api.act<CaseState>(`/api/tasks/${encodeURIComponent(id)}/complete`, { form }, { onPending: () => setVerdict({ tone: 'info', title: PENDING_TEXT, text: 'Il modulo è stato ricevuto; l’esito appare qui appena il sistema lo conferma.' }) });
       setResult(data);
       setVerdict({
         tone: 'success',
