@@ -14,12 +14,13 @@ import {
   moveHandoverUpdate,
   noteAddedSignal,
   overrideScopeUpdate,
+  retryPersistenceUpdate,
 } from '../../workflows/definitions';
 import { type Action, can, canSeeCase, caseScope, forbidden } from '../authorization';
 import { loggableError, ProblemError } from '../problem';
 import { recordAudit } from '../audit';
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
-import { CASE_ID, caseDetailQuery, caseListQuery, moveHandoverBody, noteBody, reasonBody } from './schemas';
+import { CASE_ID, caseDetailQuery, caseListQuery, emptyBody, moveHandoverBody, noteBody, reasonBody } from './schemas';
 import { caseStateOf, taskLabel } from './views';
 
 const LIST_SELECT = {
@@ -257,7 +258,7 @@ export function casesRouter(deps: ApiDeps): Router {
         args: [args(ctx.actor, body)],
         body,
       });
-      return actionReply(outcome);
+      return actionReply(outcome, ctx);
     });
 
   type ReasonBody = { reason: string };
@@ -268,6 +269,8 @@ export function casesRouter(deps: ApiDeps): Router {
     caseAction<{ at: string; reason: string }>('case.move_handover', moveHandoverUpdate.name, moveHandoverBody, (actor, { at, reason }) => ({ actor, at, reason })),
   );
   router.post('/:id/escalate', caseAction<ReasonBody>('case.escalate', escalateCaseUpdate.name, reasonBody, (actor, { reason }) => ({ actor, reason })));
+  // After a write the database refused (supervision: persistence_failed) and its cause is fixed.
+  router.post('/:id/retry-persistence', caseAction<Record<string, never>>('case.retry_persistence', retryPersistenceUpdate.name, emptyBody, (actor) => ({ actor })));
 
   return router;
 }

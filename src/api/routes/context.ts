@@ -194,8 +194,16 @@ export function actionDeps(deps: ApiDeps, ensureStarted?: ActionDeps['ensureStar
   };
 }
 
-/** 200 with the result, or 202 with where to find it. */
-export function actionReply(outcome: ActionOutcome): Reply {
-  if (outcome.kind === 'done') return { status: outcome.status, body: outcome.body };
+/**
+ * 200 with the result, or 202 with where to find it. A workflow action's success audit row is
+ * written by the workflow's persistence activity in the transaction that stores the change
+ * (once, keyed by its timeline entry), so the endpoint does not write a second one; pass no
+ * context where the endpoint's own row is wanted (reading a request's outcome).
+ */
+export function actionReply(outcome: ActionOutcome, ctx?: RequestContext): Reply {
+  if (outcome.kind === 'done') {
+    if (ctx !== undefined && outcome.status < 300) ctx.audited = true;
+    return { status: outcome.status, body: outcome.body };
+  }
   return { status: 202, body: pendingBody(outcome.requestId), headers: { Location: pollUrl(outcome.requestId), 'Retry-After': '2' } };
 }

@@ -37,6 +37,7 @@ export const caseDetailQuery = z
   .strict();
 
 export const noteBody = z.object({ text: z.string().trim().min(1, 'campo obbligatorio').max(4000).describe('Testo della nota') }).strict();
+export const emptyBody = z.object({}).strict();
 export const reasonBody = z.object({ reason }).strict();
 export const moveHandoverBody = z
   .object({ at: z.iso.datetime({ offset: true, message: 'data e ora in formato ISO 8601' }).describe('Nuova ora del passaggio di consegne'), reason })

@@ -136,7 +136,7 @@ export function tasksRouter(deps: ApiDeps): Router {
       args: [args],
       body,
     });
-    return actionReply(outcome);
+    return actionReply(outcome, ctx);
   };
 
   const present = (t: TaskWithCase | Prisma.TaskGetPayload<{ include: { case: { select: { reference: true; status: true; step: true; riskLevel: true; eventComuneCode: true; competentComuneCode: true } } } }>) => {
