@@ -17,6 +17,7 @@ import {
 import { type Action, can, canSeeCase, caseScope, forbidden } from '../authorization';
 import { loggableError, ProblemError } from '../problem';
 import { recordAudit } from '../audit';
+import { handoverMoveWindow, reportedAtWindow, requireInWindow } from '../date-windows';
 import { type ApiDeps, endpoint, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { CASE_ID, caseDetailQuery, caseListQuery, idempotencyKeyHeader, moveHandoverBody, noteBody, reasonBody } from './schemas';
 import { caseStateOf, taskLabel } from './views';
@@ -94,6 +95,7 @@ export function casesRouter(deps: ApiDeps): Router {
         idempotencyKey = key.data;
       }
       const data = parseBody(intakeSchema, req.body);
+      requireInWindow('reportedAt', data.reportedAt, reportedAtWindow(Date.now(), deps.config.dateWindows));
       try {
         const result = await receiveReport(intakeDeps, data, ctx.actor, {
           idempotencyKey,
@@ -238,9 +240,11 @@ export function casesRouter(deps: ApiDeps): Router {
     action: Action,
     schema: { safeParse(v: unknown): unknown } & Parameters<typeof parseBody>[0],
     call: (caseId: string, actor: Actor, body: B) => Promise<Parameters<typeof caseStateOf>[0]>,
+    check?: (body: B) => void,
   ) =>
     endpoint(deps, action, async (req, ctx) => {
       const body = parseBody(schema, req.body) as B;
+      check?.(body);
       const c = await visibleCase(deps, ctx, String(req.params.id));
       const view = await withWorkflowDeadline(deps, () => call(c.id, ctx.actor, body));
       return { body: caseStateOf(view) };
@@ -261,8 +265,11 @@ export function casesRouter(deps: ApiDeps): Router {
   );
   router.post(
     '/:id/move-handover',
-    caseAction<{ at: string; reason: string }>('case.move_handover', moveHandoverBody, (id, actor, { at, reason }) =>
-      handle(id).executeUpdate(moveHandoverUpdate, { args: [{ actor, at, reason }] }),
+    caseAction<{ at: string; reason: string }>(
+      'case.move_handover',
+      moveHandoverBody,
+      (id, actor, { at, reason }) => handle(id).executeUpdate(moveHandoverUpdate, { args: [{ actor, at, reason }] }),
+      ({ at }) => requireInWindow('at', at, handoverMoveWindow(Date.now(), deps.config.dateWindows)),
     ),
   );
   router.post(

@@ -12,6 +12,7 @@ import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/for
 import { can, canSeeCase, caseScope, forbidden } from '../authorization';
 import { ProblemError } from '../problem';
 import { caseErrorProblem } from '../temporal-errors';
+import { requireInWindow, submittedAtWindow } from '../date-windows';
 import { type ApiDeps, endpoint, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { completeTaskBody, reassignTaskBody, TASK_ID, taskListQuery } from './schemas';
 import { caseStateOf, taskLabel } from './views';
@@ -137,6 +138,7 @@ export function tasksRouter(deps: ApiDeps): Router {
     '/:id/complete',
     endpoint(deps, 'task.complete', async (req, ctx) => {
       const body = parseBody(completeTaskBody, req.body);
+      requireInWindow('submittedAt', body.submittedAt, submittedAtWindow(Date.now(), deps.config.dateWindows));
       const task = await visibleTask(ctx, String(req.params.id));
       if (!isTaskType(task.type)) throw notFound('task');
       // Validated here too, so a bad form never reaches the workflow.
