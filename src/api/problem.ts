@@ -86,6 +86,13 @@ const BODY_PARSER_PROBLEMS: Record<string, (limit: unknown) => ProblemError> = {
     new ProblemError(413, { title: 'Payload Too Large', detail: `The request body exceeds the limit of ${String(limit)} bytes` }),
   'encoding.unsupported': () => new ProblemError(415, { detail: 'Unsupported content encoding' }),
   'charset.unsupported': () => new ProblemError(415, { detail: 'Unsupported charset' }),
+  'encoding.invalid': () =>
+    new ProblemError(400, {
+      title: 'Malformed Body',
+      detail: 'Il corpo della richiesta non è UTF-8 valido',
+      errors: [{ path: '(body)', message: 'sequenza UTF-8 non valida' }],
+      extensions: { code: 'INVALID_UTF8' },
+    }),
   'request.aborted': () => new ProblemError(400, { detail: 'The request was aborted' }),
   'request.size.invalid': () => new ProblemError(400, { detail: 'The request body size does not match Content-Length' }),
 };
