@@ -42,6 +42,7 @@ import { workerStatus } from '../src/supervision/stuck';
 import { supervisionSettings } from '../src/supervision/settings';
 import { caseWorkflowId, completeTaskUpdate } from '../src/workflows/definitions';
 import { freePort } from '../src/embedded/ports';
+import { recentSundayNight } from '../test/helpers/dates';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const ROW_STEPS = (process.env.BENCH_ROWS ?? '10000,100000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
@@ -112,7 +113,7 @@ function report(): Record<string, unknown> {
     officerName: 'Agente Bench',
     callbackNumber: '+39 02 0000000',
     reportNumber: `BENCH-${process.pid}-${seq}-${randomUUID().slice(0, 8)}`,
-    reportedAt: '2026-11-15T23:10:00+01:00',
+    reportedAt: recentSundayNight(),
     eventComuneCode: '015182',
     eventAddress: 'Via di prova 1',
     categories: ['homeless'],

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { MAX_HANDOVER_MOVE_HORIZON_DAYS } from './instants';
 
 /**
  * The one place where settings are read. Everything comes from the environment (see
@@ -58,6 +59,12 @@ const envSchema = z.object({
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
   /** Tokens living longer than this (exp - iat) are refused on verification, whoever signed them. */
   AUTH_TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(43200),
+
+  /** Plausible date windows of what people enter (src/api/date-windows.ts). */
+  INPUT_CLOCK_SKEW_MINUTES: z.coerce.number().int().min(0).max(120).default(10),
+  REPORTED_AT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  SUBMITTED_AT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  HANDOVER_MOVE_HORIZON_DAYS: z.coerce.number().int().min(1).max(MAX_HANDOVER_MOVE_HORIZON_DAYS).default(30),
 });
 
 export interface TlsSettings {
@@ -90,7 +97,27 @@ export interface AppConfig {
   };
   codec: { keys?: string; activeKeyId?: string; corsOrigins: string[] };
   auth: { tokenSecret?: string; tokenTtlSeconds: number; tokenMaxTtlSeconds: number };
+  dateWindows: DateWindowSettings;
 }
+
+/** How far from now the instants people enter may be (see src/api/date-windows.ts). */
+export interface DateWindowSettings {
+  /** Tolerated clock difference between the client and the server. */
+  clockSkewMinutes: number;
+  /** Intake `reportedAt`: not in the future (beyond the skew), nor older than this. */
+  reportedAtMaxAgeDays: number;
+  /** Task completion `submittedAt`: same rule. */
+  submittedAtMaxAgeDays: number;
+  /** Move-handover `at`: from now (minus the skew) to at most this far ahead. */
+  handoverMoveHorizonDays: number;
+}
+
+export const DEFAULT_DATE_WINDOWS: DateWindowSettings = {
+  clockSkewMinutes: 10,
+  reportedAtMaxAgeDays: 30,
+  submittedAtMaxAgeDays: 30,
+  handoverMoveHorizonDays: 30,
+};
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -163,6 +190,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       corsOrigins: (e.CODEC_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
     auth: { tokenSecret: e.AUTH_TOKEN_SECRET, tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS, tokenMaxTtlSeconds: e.AUTH_TOKEN_MAX_TTL_SECONDS },
+    dateWindows: {
+      clockSkewMinutes: e.INPUT_CLOCK_SKEW_MINUTES,
+      reportedAtMaxAgeDays: e.REPORTED_AT_MAX_AGE_DAYS,
+      submittedAtMaxAgeDays: e.SUBMITTED_AT_MAX_AGE_DAYS,
+      handoverMoveHorizonDays: e.HANDOVER_MOVE_HORIZON_DAYS,
+    },
   };
 }
 

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
@@ -25,6 +27,14 @@ export interface AppDeps {
 
 export const CODEC_MOUNT_PATH = '/codec';
 
+/** body-parser `verify`: a UTF-8 body (the default charset) must be valid UTF-8. */
+function requireUtf8(req: IncomingMessage, _res: unknown, buf: Buffer): void {
+  const charset = /charset=["']?([^;"'\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase() ?? 'utf-8';
+  if ((charset === 'utf-8' || charset === 'utf8') && !isUtf8(buf)) {
+    throw Object.assign(new Error('invalid UTF-8'), { type: 'encoding.invalid' });
+  }
+}
+
 export function createApp(deps: AppDeps): Express {
   const { config, logger, health, codec, mount } = deps;
   const app = express();
@@ -43,7 +53,8 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   // Only JSON media types are parsed, so a cross-site "simple" (text/plain) POST never gets a body.
-  app.use(express.json({ limit: config.api.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  // Invalid UTF-8 (overlong forms, stray bytes) is refused rather than silently turned into U+FFFD.
+  app.use(express.json({ limit: config.api.bodyLimit, type: ['application/json', 'application/*+json'], verify: requireUtf8 }));
 
   app.use(createHealthRouter(health, { timeoutMs: deps.readinessTimeoutMs, logger }));
   if (codec !== undefined) {

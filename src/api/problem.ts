@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { classifyDbError, type DbErrorClassification } from '../db/errors';
 
 /**
  * RFC 9457 problem details: every error the API returns has this shape and the
@@ -33,6 +34,8 @@ export interface ProblemErrorOptions {
   type?: string;
   /** Extra members of the problem body (must not contain personal data). */
   extensions?: Record<string, unknown>;
+  /** The internal error behind a 5xx: logged (class and code only), never answered. */
+  cause?: unknown;
 }
 
 export class ProblemError extends Error {
@@ -45,7 +48,7 @@ export class ProblemError extends Error {
 
   constructor(status: number, options: ProblemErrorOptions = {}) {
     const title = options.title ?? STATUS_CODES[status] ?? 'Error';
-    super(options.detail ?? title);
+    super(options.detail ?? title, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ProblemError';
     this.status = status;
     this.title = title;
@@ -83,15 +86,68 @@ const BODY_PARSER_PROBLEMS: Record<string, (limit: unknown) => ProblemError> = {
     new ProblemError(413, { title: 'Payload Too Large', detail: `The request body exceeds the limit of ${String(limit)} bytes` }),
   'encoding.unsupported': () => new ProblemError(415, { detail: 'Unsupported content encoding' }),
   'charset.unsupported': () => new ProblemError(415, { detail: 'Unsupported charset' }),
+  'encoding.invalid': () =>
+    new ProblemError(400, {
+      title: 'Malformed Body',
+      detail: 'Il corpo della richiesta non è UTF-8 valido',
+      errors: [{ path: '(body)', message: 'sequenza UTF-8 non valida' }],
+      extensions: { code: 'INVALID_UTF8' },
+    }),
   'request.aborted': () => new ProblemError(400, { detail: 'The request was aborted' }),
   'request.size.invalid': () => new ProblemError(400, { detail: 'The request body size does not match Content-Length' }),
 };
+
+/**
+ * Database errors the API can answer honestly: in each case the request's transaction did not
+ * commit. (What an error after a workflow update means is the caller's business: see the routes.)
+ */
+export function databaseProblem(err: unknown, c: DbErrorClassification = classifyDbError(err)): ProblemError | undefined {
+  if (!c.database) return undefined;
+  switch (c.kind) {
+    case 'unavailable':
+      return new ProblemError(503, {
+        title: 'Database Unavailable',
+        detail: 'Database non raggiungibile: nessuna modifica registrata, riprovare',
+        extensions: { code: 'DATABASE_UNAVAILABLE' },
+        cause: err,
+      });
+    case 'transient':
+      return new ProblemError(503, {
+        title: 'Database Busy',
+        detail: 'Database momentaneamente occupato: nessuna modifica registrata, riprovare',
+        extensions: { code: 'DATABASE_BUSY' },
+        cause: err,
+      });
+    case 'data':
+      return new ProblemError(422, {
+        title: 'Validation Failed',
+        detail: 'Un valore inviato non è accettato dal database: nessuna modifica registrata',
+        extensions: { code: 'DATA_REJECTED' },
+        cause: err,
+      });
+    case 'constraint':
+      return new ProblemError(409, {
+        title: 'Conflict',
+        detail: 'La modifica è in conflitto con dati già registrati: nessuna modifica registrata',
+        extensions: { code: 'DATABASE_CONFLICT' },
+        cause: err,
+      });
+    default:
+      return undefined;
+  }
+}
 
 export function toProblemError(err: unknown): ProblemError | undefined {
   if (err instanceof ProblemError) return err;
   if (typeof err !== 'object' || err === null) return undefined;
   const { type, limit, status } = err as { type?: unknown; limit?: unknown; status?: unknown };
   if (typeof type === 'string' && type in BODY_PARSER_PROBLEMS) return BODY_PARSER_PROBLEMS[type]?.(limit);
+  // A path segment that is not valid percent-encoding (Express's router: URIError, status 400).
+  if (err instanceof URIError) {
+    return new ProblemError(400, { title: 'Bad Request', detail: 'Percorso non valido: codifica URL errata', extensions: { code: 'MALFORMED_URL' } });
+  }
+  const db = databaseProblem(err);
+  if (db) return db;
   // Other http-errors raised by Express itself (e.g. a malformed URI) with a client status.
   if (typeof status === 'number' && status >= 400 && status < 500 && (err as { expose?: unknown }).expose === true) {
     return new ProblemError(status);
@@ -109,6 +165,9 @@ export const problemErrorHandler: ErrorRequestHandler = (err: unknown, req, res,
   if (problem === undefined) {
     req.log?.error({ err: loggableError(err) }, 'unexpected error');
     problem = new ProblemError(500, { detail: 'An unexpected error occurred. Quote the request id when reporting it.' });
+  } else if (problem.cause !== undefined) {
+    const level = problem.status >= 500 ? 'error' : 'warn';
+    req.log?.[level]({ err: loggableError(problem.cause), status: problem.status }, 'database error');
   }
   sendProblem(res, problem);
 };
@@ -117,11 +176,31 @@ export const problemErrorHandler: ErrorRequestHandler = (err: unknown, req, res,
  * What of an internal error may be logged: its class, code and stack frames, not its message
  * (database and validation messages can quote the values that caused them).
  */
+const LOGGABLE = Symbol('loggableError');
+
 export function loggableError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { type: typeof err };
-  const frames = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).map((line) => line.trim());
-  const code = (err as { code?: unknown }).code;
-  return { type: err.name, ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}), stack: frames };
+  // Idempotent: loggers also run it as their `err` serializer over what callers already made loggable.
+  if (isLoggable(err)) return err;
+  const db = classifyDbError(err);
+  const out: Record<string, unknown> = { type: db.errorClass };
+  if (typeof err === 'object' && err !== null) {
+    const code = (err as { code?: unknown }).code ?? (err as { errorCode?: unknown }).errorCode;
+    if (typeof code === 'string' || typeof code === 'number') out.code = code;
+  }
+  if (db.database) {
+    // Class and code of the database error, e.g. { kind: 'unavailable', code: 'DatabaseNotReachable' } or a SQLSTATE.
+    out.db = { kind: db.kind, ...(db.code !== undefined && { code: db.code }) };
+    if (out.code === undefined && db.code !== undefined) out.code = db.code;
+  }
+  if (err instanceof Error) {
+    out.stack = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).map((line) => line.trim());
+  }
+  Object.defineProperty(out, LOGGABLE, { value: true, enumerable: false });
+  return out;
+}
+
+function isLoggable(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[LOGGABLE] === true;
 }
 
 function requestIdOf(res: Response): string | undefined {

@@ -54,7 +54,7 @@ export function temporalProblem(err: unknown): ProblemError | undefined {
     if (cause instanceof ApplicationFailure && cause.type && KNOWN_TYPES.has(cause.type)) {
       const type = cause.type as CaseErrorType;
       const details = cause.details?.[0];
-      return caseErrorProblem(type, cause.message, type === CaseErrorType.InvalidForm && isFormIssues(details) ? details : undefined);
+      return caseErrorProblem(type, cause.message, (type === CaseErrorType.InvalidForm || type === CaseErrorType.InvalidRequest) && isFormIssues(details) ? details : undefined);
     }
     return undefined;
   }

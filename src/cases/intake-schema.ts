@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isoInstant } from '../instants';
+import { requiredText, text } from '../text';
 import { REPORTING_FORCES, TARGET_CATEGORIES } from '../workflows/definitions';
 
 /** The police report as entered by the intake operator (validated by the API and the service). */
@@ -18,29 +20,29 @@ export const IMMEDIATE_DANGERS = [
 
 export const personSchema = z.object({
   role: z.enum(['subject', 'child', 'companion', 'other']).describe('Ruolo nel caso'),
-  firstName: z.string().trim().max(100).optional().describe('Nome'),
-  lastName: z.string().trim().max(100).optional().describe('Cognome'),
+  firstName: text({ max: 100 }).optional().describe('Nome'),
+  lastName: text({ max: 100 }).optional().describe('Cognome'),
   birthYear: z.number().int().min(1900).max(2100).optional().describe('Anno di nascita'),
   isMinor: z.boolean().default(false).describe('Minore'),
   gender: z.enum(['f', 'm', 'x']).optional().describe('Genere'),
-  nationality: z.string().trim().max(100).optional().describe('Nazionalità'),
-  notes: z.string().trim().max(1000).optional().describe('Note'),
+  nationality: text({ max: 100 }).optional().describe('Nazionalità'),
+  notes: text({ max: 1000 }).optional().describe('Note'),
 });
 
 export const intakeSchema = z
   .object({
     reportingForce: z.enum(REPORTING_FORCES).describe('Forza dell’ordine che segnala'),
-    officerName: z.string().trim().min(1, 'campo obbligatorio').max(200).describe('Operatore di polizia'),
+    officerName: requiredText(200).describe('Operatore di polizia'),
     callbackNumber: phone.describe('Numero di richiamata'),
-    reportNumber: z.string().trim().min(1, 'campo obbligatorio').max(100).describe('Numero della segnalazione'),
-    reportedAt: z.iso.datetime({ offset: true, message: 'data e ora in formato ISO 8601' }).describe('Ora della segnalazione'),
+    reportNumber: requiredText(100).describe('Numero della segnalazione'),
+    reportedAt: isoInstant().describe('Ora della segnalazione'),
     eventComuneCode: istatCode.describe('Comune dell’evento'),
-    eventAddress: z.string().trim().min(1, 'campo obbligatorio').max(300).describe('Indirizzo dell’evento'),
+    eventAddress: requiredText(300).describe('Indirizzo dell’evento'),
     residenceComuneCode: istatCode.optional().describe('Comune di residenza, se noto'),
     categories: z.array(z.enum(TARGET_CATEGORIES)).min(1, 'indicare almeno una categoria').max(6).describe('Categorie'),
     people: z.array(personSchema).min(1, 'indicare almeno una persona').max(20).describe('Persone coinvolte'),
     immediateDangers: z.array(z.enum(IMMEDIATE_DANGERS)).max(7).default([]).describe('Pericoli immediati'),
-    narrative: z.string().trim().min(1, 'campo obbligatorio').max(4000).describe('Descrizione sintetica'),
+    narrative: requiredText(4000).describe('Descrizione sintetica'),
   })
   .strict();
 

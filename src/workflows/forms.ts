@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Role } from './definitions';
 import { asksAssistedViolence } from './revisions';
+import { storableInstant } from '../instants';
+import { requiredText, text as freeText } from '../text';
 
 /**
  * The forms of every human task, defined once: validated by the workflow's update validators,
@@ -8,9 +10,9 @@ import { asksAssistedViolence } from './revisions';
  * read them); keys are English.
  */
 
-const isoInstant = z.iso.datetime({ offset: true, message: 'data e ora in formato ISO 8601' });
-const text = (max: number) => z.string().trim().max(max);
-const requiredText = (max: number) => z.string().trim().min(1, 'campo obbligatorio').max(max);
+const isoInstant = storableInstant();
+// Every free-text field goes through the shared text rule (no control characters, NFC, bounded).
+const text = (max: number) => freeText({ max });
 
 export const RESOURCE_TYPES = [
   'emergency_bed',

@@ -22,6 +22,8 @@ import {
   type RetryPersistenceRequest,
 } from './definitions';
 import { validateTaskForm } from './forms';
+import { isPlausibleInstant, MAX_HANDOVER_MOVE_HORIZON_DAYS } from '../instants';
+import { reasonText } from '../text';
 import type { CaseState, CaseView, Decision, HumanTask } from './model';
 import { extractOutcome } from './outcomes';
 import { decide, ensureTask, findTask, isTaskActive, nowIso, toView, touch } from './state';
@@ -69,6 +71,26 @@ function requireReason(reason: unknown): void {
     reject(CaseErrorType.InvalidRequest, 'Indicare una motivazione (almeno 3 caratteri)');
   }
 }
+
+/**
+ * The API's text rule for reasons (updates can reach Temporal without the API): no control
+ * characters, bounded. Run by the validators only: a validator emits no command and does not run
+ * again on replay, so histories accepted before this rule replay unchanged.
+ */
+function requireReasonText(reason: unknown): void {
+  requireReason(reason);
+  const parsed = reasonText.safeParse(reason);
+  if (!parsed.success) {
+    reject(CaseErrorType.InvalidRequest, `Motivazione non valida: ${parsed.error.issues[0]?.message ?? 'testo non ammesso'}`, [
+      { path: 'reason', message: parsed.error.issues[0]?.message ?? 'testo non ammesso' },
+    ]);
+  }
+}
+
+/** A plain id (what the API generates: UUIDs and the like), never free text. */
+const PLAIN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const DAY_MS = 86_400_000;
 
 function taskFor(s: CaseState, taskId: unknown): HumanTask {
   requireOpenCase(s);
@@ -190,7 +212,13 @@ export function registerHandlers(s: CaseState): void {
       decide(s, actor, 'task_reassigned', { taskId: task.id, from, to: assigneeId, reason }, auditOf('task.reassign'));
       return answer(s);
     },
-    { validator: ({ taskId, actor, assigneeId, reason }: ReassignTaskRequest) => void checkReassign(taskId, actor, assigneeId, reason) },
+    {
+      validator: ({ taskId, actor, assigneeId, reason }: ReassignTaskRequest) => {
+        checkReassign(taskId, actor, assigneeId, reason);
+        if (!PLAIN_ID.test(assigneeId)) reject(CaseErrorType.InvalidRequest, "Indicare l'operatore a cui assegnare l'attività");
+        requireReasonText(reason);
+      },
+    },
   );
 
   const checkOverride = (actor: Actor, reason: unknown): HumanTask => {
@@ -215,7 +243,7 @@ export function registerHandlers(s: CaseState): void {
       decide(s, actor, 'scope_overridden', { reason }, auditOf('case.override_scope'));
       return answer(s);
     },
-    { validator: ({ actor, reason }: OverrideScopeRequest) => void checkOverride(actor, reason) },
+    { validator: ({ actor, reason }: OverrideScopeRequest) => void (checkOverride(actor, reason), requireReasonText(reason)) },
   );
 
   const checkCancel = (actor: Actor, reason: unknown) => {
@@ -233,9 +261,24 @@ export function registerHandlers(s: CaseState): void {
       await condition(() => s.closure !== undefined);
       return answer(s);
     },
-    { validator: ({ actor, reason }: CancelCaseRequest) => checkCancel(actor, reason) },
+    { validator: ({ actor, reason }: CancelCaseRequest) => (checkCancel(actor, reason), requireReasonText(reason)) },
   );
 
+  /**
+   * Validator only (replay-safe, see requireReasonText): an ISO instant, not before the case was
+   * reported nor beyond the furthest horizon any setting allows. Date.now() is workflow time.
+   */
+  const requirePlausibleHandover = (at: string) => {
+    const t = Date.parse(at);
+    if (!ISO_INSTANT.test(at) || !isPlausibleInstant(at)) reject(CaseErrorType.InvalidRequest, 'Data e ora non valide (ISO 8601)', [{ path: 'at', message: 'data e ora non valide' }]);
+    if (t < Date.parse(s.input.reportedAt) || t > Date.now() + MAX_HANDOVER_MOVE_HORIZON_DAYS * DAY_MS) {
+      reject(
+        CaseErrorType.InvalidRequest,
+        `Data del passaggio di consegne fuori dall’intervallo ammesso (dalla segnalazione a ${MAX_HANDOVER_MOVE_HORIZON_DAYS} giorni da oggi)`,
+        [{ path: 'at', message: 'data fuori dall’intervallo ammesso' }],
+      );
+    }
+  };
   const checkMove = (actor: Actor, at: unknown, reason: unknown) => {
     requireOpenCase(s);
     requireRole(actor, 'coordinator');
@@ -261,7 +304,13 @@ export function registerHandlers(s: CaseState): void {
       }
       return answer(s);
     },
-    { validator: ({ actor, at, reason }: MoveHandoverRequest) => checkMove(actor, at, reason) },
+    {
+      validator: ({ actor, at, reason }: MoveHandoverRequest) => {
+        checkMove(actor, at, reason);
+        requireReasonText(reason);
+        requirePlausibleHandover(at);
+      },
+    },
   );
 
   const checkEscalate = (actor: Actor, reason: unknown) => {
@@ -281,7 +330,7 @@ export function registerHandlers(s: CaseState): void {
       decide(s, actor, 'case_escalated', { reason }, auditOf('case.escalate'));
       return answer(s);
     },
-    { validator: ({ actor, reason }: EscalateCaseRequest) => checkEscalate(actor, reason) },
+    { validator: ({ actor, reason }: EscalateCaseRequest) => (checkEscalate(actor, reason), requireReasonText(reason)) },
   );
 
   const checkRetry = (actor: Actor) => {
@@ -315,7 +364,8 @@ export function registerHandlers(s: CaseState): void {
   );
 
   setHandler(noteAddedSignal, ({ noteId, actor, at }) => {
-    if (typeof noteId !== 'string') return;
+    // The signal carries only the id of a note the API stored; anything else is not ours to record.
+    if (typeof noteId !== 'string' || !PLAIN_ID.test(noteId) || typeof at !== 'string' || !ISO_INSTANT.test(at)) return;
     decide(s, actor, 'note_added', { noteId, at });
   });
 }

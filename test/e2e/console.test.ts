@@ -7,6 +7,7 @@ import { mountApiRoutes } from '../../src/api/routes';
 import { mountConsole } from '../../src/api/routes/console';
 import { DEMO_USERS } from '../../src/db/demo-users';
 import { DEFAULT_SUPERVISION_SETTINGS } from '../../src/supervision/settings';
+import { recentSundayNightLocal } from '../helpers/dates';
 import { type ApiHarness, bearer, type DemoUsername, startApiHarness, sundayReport } from '../integration/api-harness';
 import { accessibilityViolations, buildConsole, launchChromium, OpenPages, SCREENSHOTS, serve, waitWithRefresh, withScreenshotsOnFailure } from './browser';
 
@@ -78,7 +79,7 @@ async function fillReport(page: Page, reportNumber: string): Promise<void> {
   await page.getByLabel('Numero di richiamata *').fill('+39 02 1234567');
   await page.getByLabel('Numero della segnalazione *').fill(reportNumber);
   // A Sunday night: the Comune's offices are closed, so the case is in scope for PIS.
-  await page.getByLabel('Data e ora della segnalazione *').fill('2026-11-15T23:10');
+  await page.getByLabel('Data e ora della segnalazione *').fill(recentSundayNightLocal());
   await page.getByLabel('Comune dell’evento *').selectOption({ label: 'Rho' });
   await page.getByLabel('Indirizzo dell’evento *').fill('Piazza San Vittore 1');
   await page.getByLabel('Comune di residenza (se noto)').fill('015182');

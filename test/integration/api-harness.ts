@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config';
 import { DEMO_USERS, seedDemoUsers } from '../../src/db/demo-users';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { createCaseWorker } from '../../src/temporal/worker';
+import { recentSundayNight } from '../helpers/dates';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { testClient, testNamespace, testNativeConnection, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -133,7 +134,7 @@ export async function startApiHarness(name: string, options: HarnessOptions = {}
 
 let reportSeq = 0;
 
-/** A valid police report made on a Sunday night (PIS in scope), unique per call. */
+/** A valid police report made on a recent Sunday night (PIS in scope), unique per call. */
 export function sundayReport(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   reportSeq += 1;
   return {
@@ -141,7 +142,7 @@ export function sundayReport(overrides: Record<string, unknown> = {}): Record<st
     officerName: 'App. Scelto Bianchi',
     callbackNumber: '+39 02 1234567',
     reportNumber: `CC-${Date.now()}-${reportSeq}-${Math.random().toString(36).slice(2, 8)}`,
-    reportedAt: '2026-11-15T23:10:00+01:00',
+    reportedAt: recentSundayNight(),
     eventComuneCode: '015182',
     eventAddress: 'Piazza San Vittore 1, Rho',
     residenceComuneCode: '015182',

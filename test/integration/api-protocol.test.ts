@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { forms } from '../../scripts/lib/case-driver';
+import { recentOfficeHours } from '../helpers/dates';
 import { createDataConverter } from '../../src/temporal/data-converter';
 import { parseKeyring } from '../../src/temporal/keyring';
 import { activeTask, type ApiHarness, bearer, createCase, eventually, startApiHarness, sundayReport } from './api-harness';
@@ -174,8 +175,8 @@ describe('woman victim of violence with a protected placement', () => {
 
 describe('coordinator actions', () => {
   it('a report made while the office is open goes to scope review; the coordinator overrides it', async () => {
-    // Tuesday 10:30 in Rho: the social service office is open, so the case is out of PIS scope.
-    const caseId = await createCase(h, sundayReport({ reportedAt: '2026-11-17T10:30:00+01:00' }));
+    // A recent Tuesday 10:30 in Rho: the social service office is open, so the case is out of PIS scope.
+    const caseId = await createCase(h, sundayReport({ reportedAt: recentOfficeHours() }));
     await activeTask(h, caseId, 'scope_review');
     const bad = await request(h.app).post(`/api/cases/${caseId}/override-scope`).set(...bearer(h, 'coordinatore')).send({ reason: 'x' });
     expect(bad.status).toBe(422);

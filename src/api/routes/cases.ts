@@ -19,6 +19,7 @@ import {
 import { type Action, can, canSeeCase, caseScope, forbidden } from '../authorization';
 import { loggableError, ProblemError } from '../problem';
 import { recordAudit } from '../audit';
+import { handoverMoveWindow, reportedAtWindow, requireInWindow } from '../date-windows';
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { CASE_ID, caseDetailQuery, caseListQuery, emptyBody, moveHandoverBody, noteBody, reasonBody } from './schemas';
 import { caseStateOf, taskLabel } from './views';
@@ -88,6 +89,7 @@ export function casesRouter(deps: ApiDeps): Router {
     endpoint(deps, 'case.create', async (req, ctx) => {
       const idempotencyKey = idempotencyKeyOf(req);
       const data = parseBody(intakeSchema, req.body);
+      requireInWindow('reportedAt', data.reportedAt, reportedAtWindow(Date.now(), deps.config.dateWindows));
       try {
         const result = await receiveReport(intakeDeps, data, ctx.actor, {
           idempotencyKey,
@@ -245,10 +247,12 @@ export function casesRouter(deps: ApiDeps): Router {
     updateName: string,
     schema: Parameters<typeof parseBody>[0],
     args: (actor: Actor, body: B) => unknown,
+    check?: (body: B) => void,
   ) =>
     endpoint(deps, action, async (req, ctx) => {
       const key = idempotencyKeyOf(req);
       const body = parseBody(schema, req.body) as B;
+      check?.(body);
       const c = await visibleCase(deps, ctx, String(req.params.id));
       const outcome = await runAction(actionDeps(deps, ensureStarted), ctx.actor, key, {
         action,
@@ -266,7 +270,9 @@ export function casesRouter(deps: ApiDeps): Router {
   router.post('/:id/override-scope', caseAction<ReasonBody>('case.override_scope', overrideScopeUpdate.name, reasonBody, (actor, { reason }) => ({ actor, reason })));
   router.post(
     '/:id/move-handover',
-    caseAction<{ at: string; reason: string }>('case.move_handover', moveHandoverUpdate.name, moveHandoverBody, (actor, { at, reason }) => ({ actor, at, reason })),
+    caseAction<{ at: string; reason: string }>('case.move_handover', moveHandoverUpdate.name, moveHandoverBody, (actor, { at, reason }) => ({ actor, at, reason }), ({ at }) =>
+      requireInWindow('at', at, handoverMoveWindow(Date.now(), deps.config.dateWindows)),
+    ),
   );
   router.post('/:id/escalate', caseAction<ReasonBody>('case.escalate', escalateCaseUpdate.name, reasonBody, (actor, { reason }) => ({ actor, reason })));
   // After a write the database refused (supervision: persistence_failed) and its cause is fixed.

@@ -114,15 +114,27 @@ export function authenticate(deps: ApiDeps): RequestHandler {
 export function endpoint(deps: ApiDeps, action: Action, handler: EndpointHandler): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     let ctx: RequestContext | undefined;
+    let applied = false;
     try {
       ctx = { actor: actorOf(res), requestId: typeof req.id === 'string' ? req.id : undefined };
       if (!can(ctx.actor, action)) throw forbidden();
       const reply = await handler(req, ctx);
+      applied = true;
       if (!ctx.audited) await recordAudit(deps.prisma, { actor: ctx.actor, action, caseId: ctx.caseId, outcome: outcomeForStatus(reply.status ?? 200), requestId: ctx.requestId });
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.status(reply.status ?? 200).json(reply.body);
     } catch (err) {
-      const problem = temporalProblem(err) ?? toProblemError(err);
+      let problem = temporalProblem(err) ?? toProblemError(err);
+      const code = problem?.extensions?.code;
+      if (applied && typeof code === 'string' && code.startsWith('DATABASE_')) {
+        // The action itself went through; only its audit row could not be written. Say so.
+        problem = new ProblemError(503, {
+          title: 'Audit Not Recorded',
+          detail: 'Azione eseguita, ma il database non ha registrato l’audit: non ripetere l’azione, verificare il caso',
+          extensions: { code: 'AUDIT_NOT_RECORDED' },
+          cause: err,
+        });
+      }
       if (ctx !== undefined) {
         await recordAuditQuietly(
           deps.prisma,

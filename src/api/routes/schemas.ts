@@ -1,16 +1,18 @@
 import { z } from 'zod';
 import { CASE_STATUSES, RISK_LEVELS, ROLES, STEPS, TARGET_CATEGORIES } from '../../workflows/definitions';
 import { TASK_TYPES } from '../../workflows/forms';
+import { isoInstant } from '../../instants';
+import { reasonText, requiredText } from '../../text';
 
 /** Request schemas of the API: validated by the routes and published in the OpenAPI document. */
 
-const reason = z.string().trim().min(3, 'almeno 3 caratteri').max(1000).describe('Motivazione');
+const reason = reasonText.describe('Motivazione');
 const istatCode = z.string().regex(/^\d{6}$/, 'codice ISTAT di 6 cifre');
 const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const loginBody = z
   .object({
-    username: z.string().trim().min(1).max(100).describe('Nome utente'),
+    username: requiredText(100).describe('Nome utente'),
     password: z.string().min(1).max(200).describe('Password'),
   })
   .strict();
@@ -36,11 +38,11 @@ export const caseDetailQuery = z
   .object({ live: booleanFlag.optional().describe('Aggiunge lo stato vivo dal workflow (query)') })
   .strict();
 
-export const noteBody = z.object({ text: z.string().trim().min(1, 'campo obbligatorio').max(4000).describe('Testo della nota') }).strict();
+export const noteBody = z.object({ text: requiredText(4000).describe('Testo della nota') }).strict();
 export const emptyBody = z.object({}).strict();
 export const reasonBody = z.object({ reason }).strict();
 export const moveHandoverBody = z
-  .object({ at: z.iso.datetime({ offset: true, message: 'data e ora in formato ISO 8601' }).describe('Nuova ora del passaggio di consegne'), reason })
+  .object({ at: isoInstant().describe('Nuova ora del passaggio di consegne'), reason })
   .strict();
 
 export const taskListQuery = z
@@ -58,12 +60,12 @@ export const taskListQuery = z
 export const completeTaskBody = z
   .object({
     form: z.record(z.string(), z.unknown()).describe('Dati del modulo (vedi `formSchema` della attività)'),
-    submittedAt: z.iso.datetime({ offset: true }).optional().describe('Ora di compilazione (default: ora del server)'),
+    submittedAt: isoInstant().optional().describe('Ora di compilazione (default: ora del server)'),
   })
   .strict();
 
 export const reassignTaskBody = z
-  .object({ assigneeId: z.string().trim().min(1).max(64).describe('Utente a cui assegnare'), reason })
+  .object({ assigneeId: requiredText(64).describe('Utente a cui assegnare'), reason })
   .strict();
 
 export const userListQuery = z

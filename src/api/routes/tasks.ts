@@ -15,6 +15,7 @@ import { can, canSeeCase, caseScope, forbidden } from '../authorization';
 import { ProblemError } from '../problem';
 import { runAction } from '../action-requests';
 import { caseErrorProblem, temporalProblem } from '../temporal-errors';
+import { requireInWindow, submittedAtWindow } from '../date-windows';
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { completeTaskBody, reassignTaskBody, TASK_ID, taskListQuery } from './schemas';
 import { taskLabel } from './views';
@@ -200,6 +201,7 @@ export function tasksRouter(deps: ApiDeps): Router {
     '/:id/complete',
     endpoint(deps, 'task.complete', async (req, ctx) => {
       const body = parseBody(completeTaskBody, req.body);
+      requireInWindow('submittedAt', body.submittedAt, submittedAtWindow(Date.now(), deps.config.dateWindows));
       const task = await visibleTask(ctx, String(req.params.id));
       if (!isTaskType(task.type)) throw notFound('task');
       // Validated here too, so a bad form never reaches the workflow.
