@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { outboxOnlyNotifier } from '../activities/notifier';
 import { createApp } from '../api/app';
+import { createAuth } from '../api/routes';
 import { databaseHealthCheck, temporalHealthCheck } from '../api/health';
 import { type AppConfig, redactUrl } from '../config';
 import { applyMigrations, pendingMigrations } from '../db/migrate';
@@ -245,6 +246,8 @@ export async function startHttpApi(opts: {
   stack: ShutdownStack;
 }): Promise<HttpServerHandle> {
   const { config, logger, temporal } = opts;
+  // One token service for the operator API and the codec endpoint's gate.
+  const auth = createAuth(config, opts.prisma);
   const app = createApp({
     config,
     logger,
@@ -257,13 +260,14 @@ export async function startHttpApi(opts: {
         ...(opts.temporalTarget?.process && { embeddedTemporal: opts.temporalTarget.process.status() }),
       }),
     },
-    codec: { keyring: opts.keyring },
+    codec: { keyring: opts.keyring, verifier: auth },
     mount: (express) =>
       mountOperatorApi(express, {
         prisma: opts.prisma,
         temporal: { ...temporal, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },
         logger,
         config,
+        auth,
       }),
   });
   const server = await listen(app, config.api.host, config.api.port);

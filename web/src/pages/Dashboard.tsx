@@ -27,9 +27,17 @@ export interface StuckCase {
   stuckForMinutes: number;
   reasons: StuckReason[];
 }
+export interface TemporalScanStatus {
+  ok: boolean;
+  lastSuccessAt: string | null;
+  failingSince?: string;
+  error?: { class: string; code?: string };
+}
 export interface StuckReport {
   generatedAt: string;
-  worker: { taskQueue: string; polling: boolean; pollers: number; lastSeenAt: string | null };
+  /** Null when Temporal could not be asked (see temporalScan). */
+  worker: { taskQueue: string; polling: boolean; pollers: number; lastSeenAt: string | null } | null;
+  temporalScan?: TemporalScanStatus;
   items: StuckCase[];
   /** All stuck cases; `items` is the first page (oldest first). */
   total: number;
@@ -109,6 +117,21 @@ function StuckActions({ caseId, onDone }: { caseId: string; onDone: () => Promis
   return <CoordinatorActions caseId={caseId} tasks={tasks.data.items} onDone={async () => { await tasks.reload(); await onDone(); }} compact />;
 }
 
+/** "HH:MM" in Italian local time. */
+function hourMinute(iso: string): string {
+  return new Date(iso).toLocaleTimeString('it-IT', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Rome' });
+}
+
+/** The stuck list cannot see the engine side: said plainly, with since when. */
+export function TemporalScanWarning({ status }: { status: TemporalScanStatus }) {
+  return (
+    <div className="alert alert-warning" role="alert" data-testid="temporal-scan-warning">
+      Temporal non raggiungibile{status.failingSince ? ` dalle ${hourMinute(status.failingSince)}` : ''}: i casi bloccati lato motore non sono visibili.
+      {status.lastSuccessAt ? ` Ultimo controllo riuscito: ${formatDateTime(status.lastSuccessAt)}.` : ''}
+    </div>
+  );
+}
+
 export function Dashboard() {
   const { api, session } = useSession();
   useComuni();
@@ -127,7 +150,8 @@ export function Dashboard() {
         <button type="button" className="btn btn-link btn-sm" onClick={() => void reload()}>Aggiorna ora</button>
       </p>
       <ErrorAlert error={stuck.error ?? summary.error} title="Aggiornamento non riuscito" />
-      {stuck.data && !stuck.data.worker.polling && (
+      {stuck.data?.temporalScan && !stuck.data.temporalScan.ok && <TemporalScanWarning status={stuck.data.temporalScan} />}
+      {stuck.data?.worker && !stuck.data.worker.polling && (
         <div className="alert alert-danger" role="alert">Nessun worker attivo sulla coda {stuck.data.worker.taskQueue}: i casi non avanzano.</div>
       )}
 
