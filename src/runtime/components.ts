@@ -15,7 +15,9 @@ import { createPrismaClient } from '../db/prisma';
 import { seedReferenceData } from '../db/seed';
 import { resolveTemporalCli } from '../embedded/binaries';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres, stopOrphanedPostgres } from '../embedded/postgres';
+import { freePort } from '../embedded/ports';
 import { startTemporalDevServer, stopOrphanedDevServer, type TemporalDevServerHandle } from '../embedded/temporal';
+import { startReadOnlyUiProxy } from '../embedded/ui-proxy';
 import type { PrismaClient } from '../generated/prisma/client';
 import { connectNativeConnection, connectTemporal } from '../temporal/client';
 import type { Keyring } from '../temporal/keyring';
@@ -132,12 +134,14 @@ export async function startTemporal(config: AppConfig, stack: ShutdownStack, log
   }
   const log = logger.child({ component: 'temporal-dev-server' });
   const cliPath = await resolveTemporalCli({ explicitPath: config.temporal.cliPath, onLog: (line) => log.info(line) });
+  // The dev server's own UI listens on an internal port; users get it read-only through the proxy.
+  const internalUiPort = await freePort('127.0.0.1');
   const start = () =>
     startTemporalDevServer({
       cliPath,
       dataDir: config.dataDir,
       port: config.temporal.embeddedPort,
-      uiPort: config.temporal.embeddedUiPort,
+      uiPort: internalUiPort,
       uiCodecEndpoint: `http://${config.api.host}:${config.api.port}/codec`,
       namespace: config.temporal.namespace,
       dynamicConfig: EMBEDDED_TEMPORAL_DYNAMIC_CONFIG,
@@ -146,7 +150,13 @@ export async function startTemporal(config: AppConfig, stack: ShutdownStack, log
     });
   const server = new SupervisedChild({ label: 'the embedded Temporal dev server', logger: log, restart: start }, await start());
   stack.defer('embedded Temporal dev server', () => server.stop());
-  return { address: server.handle.address, uiUrl: server.handle.uiUrl, embedded: true, process: server };
+  const ui = await startReadOnlyUiProxy({ host: '127.0.0.1', port: config.temporal.embeddedUiPort, target: { host: '127.0.0.1', port: internalUiPort } }).catch(
+    (err: unknown) => {
+      throw new StartupError(`The Temporal UI cannot listen on port ${config.temporal.embeddedUiPort} (EMBEDDED_TEMPORAL_UI_PORT): ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    },
+  );
+  stack.defer('Temporal UI (read-only proxy)', () => ui.close());
+  return { address: server.handle.address, uiUrl: ui.url, embedded: true, process: server };
 }
 
 /**
