@@ -4,6 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { startEmbeddedPostgres } from '../../src/embedded/postgres';
 import { freePort } from '../../src/embedded/ports';
 import { commandLine, isAlive, readPidFile } from '../../src/embedded/processes';
 
@@ -247,7 +248,7 @@ linuxOnly('embedded stack under faults', () => {
     for (const pid of children) childPids.add(pid);
 
     // Fresh connection per request: a request is either refused at connect (server closed) or answered.
-    const outcomes: string[] = [];
+    const outcomes: Array<{ n: string; outcome: string }> = [];
     const post = (n: string) =>
       new Promise<string>((resolve) => {
         const req = http.request(
@@ -265,13 +266,14 @@ linuxOnly('embedded stack under faults', () => {
     let stopLoad = false;
     const worker = async (w: number) => {
       for (let i = 0; !stopLoad; i++) {
-        const outcome = await post(`load-${w}-${i}-${Date.now()}`);
-        outcomes.push(outcome);
+        const n = `load-${w}-${i}-${Date.now()}`;
+        const outcome = await post(n);
+        outcomes.push({ n, outcome });
         if (outcome === 'refused') return;
       }
     };
     const load = Promise.all([0, 1, 2, 3, 4, 5].map(worker));
-    await until('load running', () => Promise.resolve(outcomes.filter((o) => o.startsWith('http')).length >= 12 ? true : undefined), app, 60_000);
+    await until('load running', () => Promise.resolve(outcomes.filter((o) => o.outcome.startsWith('http')).length >= 12 ? true : undefined), app, 60_000);
 
     process.kill(-(app.child.pid as number), 'SIGINT');
     const code = await app.exited;
@@ -279,12 +281,29 @@ linuxOnly('embedded stack under faults', () => {
     await load;
 
     expect(code).toBe(0);
-    const answered = outcomes.filter((o) => o.startsWith('http'));
-    const other = outcomes.filter((o) => !o.startsWith('http') && o !== 'refused');
-    expect(other).toEqual([]);
+    const answered = outcomes.filter((o) => o.outcome.startsWith('http'));
     expect(answered.length).toBeGreaterThanOrEqual(12);
     // Answers are real answers: created, or a clear refusal while stopping.
-    expect(answered.filter((o) => !/^http (201|200|503)$/.test(o))).toEqual([]);
+    expect(answered.filter((o) => !/^http (201|200|503)$/.test(o.outcome))).toEqual([]);
+    // No answer cut once started; a connection the kernel accepted but the app never read (the
+    // instant the listener closes) is reset: that request must have had no effect.
+    const unanswered = outcomes.filter((o) => !o.outcome.startsWith('http') && o.outcome !== 'refused');
+    expect(unanswered.filter((o) => !/^error (ECONNRESET|EPIPE)$/.test(o.outcome))).toEqual([]);
+    expect(unanswered.length).toBeLessThanOrEqual(6);
+
+    // What PostgreSQL holds: every 201 is there, no unanswered request left anything.
+    const db = await startEmbeddedPostgres({ dataDir, port: ports.pg });
+    try {
+      const client = new pg.Client({ connectionString: db.urlFor('pis') });
+      await client.connect();
+      const { rows } = await client.query<{ n: string }>('SELECT "reportNumber" AS n FROM "Case" WHERE "reportNumber" LIKE $1', ['R-faults-load-%']);
+      await client.end();
+      const stored = new Set(rows.map((r) => r.n.slice('R-faults-'.length)));
+      expect(answered.filter((o) => o.outcome === 'http 201' && !stored.has(o.n))).toEqual([]);
+      expect(unanswered.filter((o) => stored.has(o.n))).toEqual([]);
+    } finally {
+      await db.stop();
+    }
     expect(children.filter((pid) => isAlive(pid))).toEqual([]);
     expect(app.output()).not.toMatch(/SIGKILL/);
   });
