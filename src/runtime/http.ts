@@ -1,15 +1,25 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { Express } from 'express';
 import { StartupError } from './errors';
 
 export interface HttpServerHandle {
   url: string;
-  /** Stops accepting connections, lets running requests finish (up to `graceMs`), then closes the rest. */
+  /**
+   * Stops accepting connections, lets running requests finish (up to `graceMs`), then closes the
+   * rest. Connections already accepted are not cut: a request that reached the server is answered
+   * (with `Connection: close`).
+   */
   close(graceMs?: number): Promise<void>;
 }
 
 export async function listen(app: Express, host: string, port: number): Promise<HttpServerHandle> {
   const server = http.createServer(app);
+  let draining = false;
+  // Runs before the app: once draining, every answer closes its connection.
+  server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (draining) res.setHeader('Connection', 'close');
+  });
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       reject(
@@ -27,16 +37,21 @@ export async function listen(app: Express, host: string, port: number): Promise<
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}`,
-    close: (graceMs = 5_000) =>
+    close: (graceMs = 10_000) =>
       new Promise<void>((resolve, reject) => {
+        draining = true;
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        server.close((err) => {
+        // Idle keep-alive sockets would hold the close open; a socket accepted a moment ago whose
+        // request is still being read looks idle too, so they are closed after a short delay,
+        // not at once (http.Server#close would, and reset such a request).
+        const idle = setInterval(() => server.closeIdleConnections(), 500);
+        // net.Server#close: stop listening without http.Server#close's immediate idle sweep.
+        net.Server.prototype.close.call(server, (err?: Error) => {
           clearTimeout(force);
+          clearInterval(idle);
           if (err) reject(err);
           else resolve();
         });
-        // Keep-alive sockets with no request in flight would hold `close` open until they time out.
-        server.closeIdleConnections();
       }),
   };
 }

@@ -1,6 +1,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import type { TokenService } from '../api/auth';
 import { createAuth, mountApiRoutes } from '../api/routes';
 import { mountConsole } from '../api/routes/console';
 import type { AppConfig } from '../config';
@@ -18,8 +19,8 @@ export interface OperatorApiDeps {
   config: AppConfig;
 }
 
-export function mountOperatorApi(app: Express, deps: OperatorApiDeps): void {
-  mountApiRoutes(app, { ...deps, auth: createAuth(deps.config, deps.prisma) });
+export function mountOperatorApi(app: Express, deps: OperatorApiDeps & { auth?: TokenService }): void {
+  mountApiRoutes(app, { ...deps, auth: deps.auth ?? createAuth(deps.config, deps.prisma) });
   mountConsole(app);
 }
 

@@ -76,7 +76,7 @@ export class ShutdownStack {
 /**
  * SIGINT/SIGTERM start a graceful stop; a second signal while stopping exits at once (code 130
  * or 143), for an operator who does not want to wait for running activities. Ctrl+C under
- * `npm start` delivers the same SIGINT twice (from the terminal and forwarded by npm/tsx): a
+ * `npm start` delivers the same SIGINT twice (from the terminal and forwarded by npm): a
  * repeat within a second is that echo, not a second request.
  */
 export function onShutdownSignals(logger: Logger, shutdown: (signal: NodeJS.Signals) => void, echoMs = 1000): void {

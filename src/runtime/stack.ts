@@ -9,6 +9,7 @@ import {
   migrateAndSeed,
   openPrisma,
   prepareDataDir,
+  reclaimOrphans,
   startDatabase,
   startHttpApi,
   startTemporal,
@@ -30,6 +31,7 @@ export async function startStack({ config, logger, stack }: BootContext): Promis
   const embeddedPg = !config.database.url;
   const embeddedTemporal = !config.temporal.address;
   prepareDataDir(config.dataDir, { embeddedPostgres: embeddedPg });
+  await reclaimOrphans(config, logger);
   await assertPortsFree(portClaims(config));
   installTemporalRuntime(logger);
   const keyring = keyringFromConfig(config.codec, config.dataDir);
@@ -54,11 +56,14 @@ export async function startStack({ config, logger, stack }: BootContext): Promis
   // The embedded Temporal UI calls the codec endpoint from the browser: allow its origin.
   const uiOrigins = temporal.embedded && temporal.uiUrl ? localOrigins(temporal.uiUrl) : [];
   const apiConfig: AppConfig = { ...config, codec: { ...config.codec, corsOrigins: [...config.codec.corsOrigins, ...uiOrigins] } };
-  const http = await startHttpApi({ config: apiConfig, logger, database, prisma, temporal: client, keyring, stack });
+  const http = await startHttpApi({ config: apiConfig, logger, database, prisma, temporal: client, temporalTarget: temporal, keyring, stack });
 
+  const failures = [workerFailure(worker.running, stack)];
+  if (database.process) failures.push(database.process.failed);
+  if (temporal.process) failures.push(temporal.process.failed);
   return {
     summary: stackSummary({ config, database, temporal, apiUrl: http.url, demoUsers, embeddedTemporal }),
-    failed: workerFailure(worker.running, stack),
+    failed: Promise.race(failures),
   };
 }
 

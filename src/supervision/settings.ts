@@ -14,7 +14,12 @@ export interface SupervisionSettings {
   describeLimit: number;
   /** Parallel describe calls. */
   describeConcurrency: number;
-  /** A poller not seen for this long no longer counts as a live worker. */
+  /**
+   * A poller not seen for this long no longer counts as a live worker. Idle pollers come back when
+   * their long poll expires: the embedded dev server and deploy/temporal/dynamicconfig set
+   * `matching.longPollExpirationInterval` to 20 s, so 35 s shows a stopped worker within a minute
+   * (with the scan's age). Against a Temporal with the default (1 min), raise this to 75.
+   */
   pollerStaleSeconds: number;
   /** The Temporal part of the stuck list is refreshed in the background once older than this. */
   temporalScanMaxAgeSeconds: number;
@@ -35,7 +40,7 @@ export const DEFAULT_SUPERVISION_SETTINGS: SupervisionSettings = {
   handoverGraceMinutes: 15,
   describeLimit: 200,
   describeConcurrency: 10,
-  pollerStaleSeconds: 180,
+  pollerStaleSeconds: 35,
   temporalScanMaxAgeSeconds: 15,
 };
 

@@ -14,9 +14,9 @@ import type { SupervisionSettings } from './settings';
  * (DescribeTaskQueue once, DescribeWorkflowExecution for a bounded number of running cases).
  */
 
-export type StuckKind = 'task_overdue' | 'no_progress' | 'workflow_not_started' | 'activity_failing' | 'workflow_task_failing' | 'workflow_failed' | 'no_worker';
+export type StuckKind = 'task_overdue' | 'no_progress' | 'workflow_not_started' | 'activity_failing' | 'workflow_task_failing' | 'workflow_failed' | 'no_worker' | 'persistence_failed';
 
-export type SuggestedAction = 'reassign' | 'escalate' | 'add_note' | 'cancel' | 'check_worker' | 'fix_and_reset';
+export type SuggestedAction = 'reassign' | 'escalate' | 'add_note' | 'cancel' | 'check_worker' | 'fix_and_reset' | 'retry_persistence';
 
 export interface StuckReason {
   kind: StuckKind;
@@ -51,11 +51,33 @@ export interface WorkerStatus {
   lastSeenAt: string | null;
 }
 
+/** Whether the Temporal part of the report is current. Error: class and code only, no message. */
+export interface ScanStatus {
+  ok: boolean;
+  /** When a scan last succeeded; null when none has. */
+  lastSuccessAt: string | null;
+  /** When the scans started failing (the first failure after the last success). */
+  failingSince?: string;
+  error?: ScanError;
+}
+
+export interface ScanError {
+  class: string;
+  code?: string;
+}
+
 export interface StuckReport {
   generatedAt: string;
-  /** When Temporal was last asked (worker pollers, workflow and activity failures). */
-  temporalCheckedAt: string;
-  worker: WorkerStatus;
+  /** When Temporal was last asked successfully (worker pollers, workflow and activity failures); null if never. */
+  temporalCheckedAt: string | null;
+  /**
+   * `ok: false` when the last scan of Temporal failed: the engine-side reasons (no worker,
+   * failing activities or workflow tasks) are then not visible, and the list holds only what the
+   * read model shows, plus what the last good scan found.
+   */
+  temporalScan: ScanStatus;
+  /** Null when Temporal could not be asked. */
+  worker: WorkerStatus | null;
   /** Running cases checked against Temporal (at most `describeLimit`, stalest first). */
   described: number;
   items: StuckCase[];
@@ -72,6 +94,7 @@ export interface SupervisionDeps {
 const ACTIVE_TASK = ['open', 'claimed'];
 /** Running statuses judged by their step allowance (awaiting_handover is judged by its handover time). */
 const IDLE_STATUSES = CASE_STATUSES.filter((s) => s !== 'closed' && s !== 'awaiting_handover');
+const RUNNING_STATUSES = CASE_STATUSES.filter((s) => s !== 'closed');
 const MINUTE = 60_000;
 /** A case whose workflow start (intake outbox) is pending longer than this is stuck. */
 const START_PENDING_MINUTES = 2;
@@ -85,6 +108,8 @@ const CASE_SELECT = {
   competentComuneCode: true,
   lastProgressAt: true,
   handoverAt: true,
+  persistenceFailedAt: true,
+  persistenceError: true,
 } satisfies Prisma.CaseSelect;
 type CaseRow = Prisma.CaseGetPayload<{ select: typeof CASE_SELECT }>;
 
@@ -236,34 +261,95 @@ export async function scanTemporal(deps: SupervisionDeps, settings: SupervisionS
   return { at: now.getTime(), workers, running, reasons };
 }
 
+/** The class and code of a scan failure (gRPC status name for Temporal errors), never its message. */
+export function scanError(err: unknown): ScanError {
+  const name = err instanceof Error ? err.name : typeof err;
+  let code: unknown;
+  for (let e: unknown = err, depth = 0; e && depth < 4 && code === undefined; depth++) {
+    code = (e as { code?: unknown }).code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  if (typeof code === 'number') code = GRPC_STATUS[code] ?? String(code);
+  return { class: name, ...(typeof code === 'string' && /^[A-Z0-9_]{1,40}$/i.test(code) && { code }) };
+}
+
+const GRPC_STATUS: Record<number, string> = {
+  1: 'CANCELLED',
+  2: 'UNKNOWN',
+  4: 'DEADLINE_EXCEEDED',
+  5: 'NOT_FOUND',
+  7: 'PERMISSION_DENIED',
+  8: 'RESOURCE_EXHAUSTED',
+  13: 'INTERNAL',
+  14: 'UNAVAILABLE',
+  16: 'UNAUTHENTICATED',
+};
+
+export class ScanTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Temporal scan took longer than ${ms} ms`);
+    this.name = 'ScanTimeoutError';
+  }
+}
+
 /**
  * Stale-while-revalidate cache of the Temporal scan: the first request waits for a scan; later
  * ones answer from the last scan at once and, when it is older than `maxAgeMs`, start one new scan
- * in the background (never two at a time). The supervisor's list stays fast at any number of
- * cases, and the report says how old the Temporal part is.
+ * in the background (never two at a time). A scan older than `hardMaxAgeMs` is not served
+ * without waiting for the new one first. Every scan is bounded by `timeoutMs`. A failed scan is
+ * not hidden: `status` says since when scans fail, with the error's class and code.
  */
 export class TemporalScanCache {
   private last?: TemporalScan;
   private inflight?: Promise<TemporalScan>;
+  private lastFailure?: { since: number; error: ScanError };
+  private readonly hardMaxAgeMs: number;
+  private readonly timeoutMs: number;
 
-  constructor(private readonly maxAgeMs: number) {}
-
-  async get(scan: () => Promise<TemporalScan>, now = Date.now()): Promise<TemporalScan> {
-    if (!this.last) return this.refresh(scan);
-    if (now - this.last.at > this.maxAgeMs && !this.inflight) {
-      // A failed background scan keeps the previous one; the next request tries again.
-      this.refresh(scan).catch(() => undefined);
-    }
-    return this.last;
+  constructor(
+    private readonly maxAgeMs: number,
+    opts: { hardMaxAgeMs?: number; timeoutMs?: number } = {},
+  ) {
+    this.hardMaxAgeMs = opts.hardMaxAgeMs ?? Math.max(maxAgeMs * 2, maxAgeMs + 1);
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
-  private refresh(scan: () => Promise<TemporalScan>): Promise<TemporalScan> {
-    this.inflight ??= scan()
-      .then((result) => {
-        this.last = result;
-        return result;
-      })
+  async get(scan: () => Promise<TemporalScan>, now = Date.now()): Promise<{ scan?: TemporalScan; status: ScanStatus }> {
+    const stale = !this.last || now - this.last.at > this.maxAgeMs;
+    if (stale) {
+      const refreshing = this.refresh(scan, now);
+      if (!this.last || now - this.last.at > this.hardMaxAgeMs) await refreshing.catch(() => undefined);
+      else refreshing.catch(() => undefined);
+    }
+    return { scan: this.last, status: this.status() };
+  }
+
+  status(): ScanStatus {
+    const lastSuccessAt = this.last ? new Date(this.last.at).toISOString() : null;
+    if (!this.lastFailure) return { ok: true, lastSuccessAt };
+    return { ok: false, lastSuccessAt, failingSince: new Date(this.lastFailure.since).toISOString(), error: this.lastFailure.error };
+  }
+
+  private refresh(scan: () => Promise<TemporalScan>, now: number): Promise<TemporalScan> {
+    if (this.inflight) return this.inflight;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ScanTimeoutError(this.timeoutMs)), this.timeoutMs);
+    });
+    this.inflight = Promise.race([scan(), timeout])
+      .then(
+        (result) => {
+          this.last = result;
+          this.lastFailure = undefined;
+          return result;
+        },
+        (err: unknown) => {
+          this.lastFailure = { since: this.lastFailure?.since ?? now, error: scanError(err) };
+          throw err;
+        },
+      )
       .finally(() => {
+        clearTimeout(timer);
         this.inflight = undefined;
       });
     return this.inflight;
@@ -277,6 +363,8 @@ interface StuckRow {
   idle: boolean | null;
   lateHandover: boolean | null;
   startPending: boolean | null;
+  noWorker: boolean | null;
+  persistenceFailed: boolean | null;
   total: bigint | number;
 }
 
@@ -300,27 +388,30 @@ export async function findStuckCases(
   cache?: TemporalScanCache,
 ): Promise<StuckReport & StuckPage & { total: number }> {
   const { prisma } = deps;
-  const scan = await (cache ? cache.get(() => scanTemporal(deps, settings, now), now.getTime()) : scanTemporal(deps, settings, now));
-  const { workers, running, reasons: described } = scan;
-  const worker = workers.status;
+  let scan: TemporalScan | undefined;
+  let scanStatus: ScanStatus;
+  if (cache) {
+    ({ scan, status: scanStatus } = await cache.get(() => scanTemporal(deps, settings, now), now.getTime()));
+  } else {
+    try {
+      scan = await scanTemporal(deps, settings, now);
+      scanStatus = { ok: true, lastSuccessAt: new Date(scan.at).toISOString() };
+    } catch (err) {
+      scanStatus = { ok: false, lastSuccessAt: null, failingSince: now.toISOString(), error: scanError(err) };
+    }
+  }
+  // Worker pollers are a fact about the task queue, not a case: only a current scan tells it.
+  const worker = scanStatus.ok && scan ? scan.workers.status : null;
+  const noWorker = worker !== null && !worker.polling;
+  const described = scan?.reasons ?? [];
 
-  // The Temporal part, from the (cached) scan: no worker at all, and what describing each case found.
+  // What describing each case in Temporal found (the last good scan's, when the scan fails).
   const fromTemporal = new Map<string, { c: CaseRow; reasons: StuckReason[] }>();
   const addTemporal = (c: CaseRow, reason: StuckReason) => {
     const entry = fromTemporal.get(c.id) ?? { c, reasons: [] };
     entry.reasons.push(reason);
     fromTemporal.set(c.id, entry);
   };
-  if (!worker.polling) {
-    for (const c of running) {
-      addTemporal(c, {
-        kind: 'no_worker',
-        since: worker.lastSeenAt ?? c.lastProgressAt.toISOString(),
-        detail: `Nessun worker in ascolto sulla coda ${worker.taskQueue}`,
-        suggestedActions: ['check_worker'],
-      });
-    }
-  }
   for (const { c, found } of described) for (const r of found) addTemporal(c, r);
   const temporalIds = [...fromTemporal.keys()];
   const temporalSince = temporalIds.map((id) => earliest(fromTemporal.get(id)?.reasons ?? []) ?? now.toISOString());
@@ -331,6 +422,13 @@ export async function findStuckCases(
     STEPS.map((step) => Prisma.sql`(c.step = ${step} AND c."lastProgressAt" < ${utc(new Date(now.getTime() - settings.stepAllowanceMinutes[step] * MINUTE))})`),
     ' OR ',
   );
+  // No worker polls the queue: every running case is stuck (index on status), not a capped subset.
+  const lastSeen = worker?.lastSeenAt ? utc(new Date(worker.lastSeenAt)) : Prisma.sql`NULL::timestamp(3)`;
+  const noWorkerBranch = noWorker
+    ? Prisma.sql`UNION ALL
+      SELECT c.id COLLATE "C", GREATEST(c."lastProgressAt", ${lastSeen}), 'no_worker' FROM "Case" c
+        WHERE c.status IN (${Prisma.join(RUNNING_STATUSES)})`
+    : Prisma.empty;
   const query = prisma.$queryRaw<StuckRow[]>`
     WITH reasons (case_id, since, kind) AS (
       SELECT t."caseId" COLLATE "C", t."dueAt", 'task' FROM "Task" t
@@ -342,18 +440,24 @@ export async function findStuckCases(
       SELECT c.id COLLATE "C", c."handoverAt", 'handover' FROM "Case" c
         WHERE c.status = 'awaiting_handover' AND c."handoverAt" < ${utc(new Date(now.getTime() - settings.handoverGraceMinutes * MINUTE))}
       UNION ALL
+      SELECT c.id COLLATE "C", c."persistenceFailedAt", 'persistence' FROM "Case" c
+        WHERE c."persistenceFailedAt" IS NOT NULL
+      UNION ALL
       SELECT s."caseId" COLLATE "C", s."createdAt", 'start' FROM "CaseWorkflowStart" s
         WHERE s."createdAt" < ${utc(new Date(now.getTime() - START_PENDING_MINUTES * MINUTE))}
       UNION ALL
       SELECT r.case_id COLLATE "C", (r.since AT TIME ZONE 'UTC')::timestamp(3), 'temporal'
         FROM unnest(${temporalIds}::text[], ${temporalSince}::timestamptz[]) AS r (case_id, since)
+      ${noWorkerBranch}
     ), stuck AS (
       SELECT case_id, min(since) AS since, bool_or(kind = 'idle') AS idle, bool_or(kind = 'handover') AS late_handover,
-        bool_or(kind = 'start') AS start_pending
+        bool_or(kind = 'start') AS start_pending, bool_or(kind = 'no_worker') AS no_worker,
+        bool_or(kind = 'persistence') AS persistence_failed
         FROM reasons GROUP BY case_id
     )
     SELECT p.case_id AS "caseId", to_char(p.since, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since, p.idle,
-      p.late_handover AS "lateHandover", p.start_pending AS "startPending", n.total
+      p.late_handover AS "lateHandover", p.start_pending AS "startPending", p.no_worker AS "noWorker",
+      p.persistence_failed AS "persistenceFailed", n.total
     FROM (SELECT count(*) AS total FROM stuck) n
     LEFT JOIN LATERAL (SELECT * FROM stuck ORDER BY since, case_id LIMIT ${page.limit} OFFSET ${page.offset}) p ON true`;
   const rows = await query;
@@ -391,6 +495,14 @@ export async function findStuckCases(
         suggestedActions: ['escalate', 'add_note', 'cancel'],
       });
     }
+    if (row.persistenceFailed && c.persistenceFailedAt) {
+      reasons.push({
+        kind: 'persistence_failed',
+        since: c.persistenceFailedAt.toISOString(),
+        detail: `Salvataggio nell’archivio non riuscito (${c.persistenceError ?? 'errore sconosciuto'}): il caso non accetta modifiche. Correggere la causa, poi riprovare il salvataggio`,
+        suggestedActions: ['retry_persistence'],
+      });
+    }
     if (row.lateHandover) {
       reasons.push({
         kind: 'no_progress',
@@ -404,6 +516,15 @@ export async function findStuckCases(
         kind: 'workflow_not_started',
         since: row.since,
         detail: 'Caso registrato ma il suo workflow non è ancora partito (motore dei workflow irraggiungibile?)',
+        suggestedActions: ['check_worker'],
+      });
+    }
+    if (row.noWorker && worker) {
+      const since = worker.lastSeenAt && worker.lastSeenAt > c.lastProgressAt.toISOString() ? worker.lastSeenAt : c.lastProgressAt.toISOString();
+      reasons.push({
+        kind: 'no_worker',
+        since,
+        detail: `Nessun worker in ascolto sulla coda ${worker.taskQueue}`,
         suggestedActions: ['check_worker'],
       });
     }
@@ -426,9 +547,10 @@ export async function findStuckCases(
   });
   return {
     generatedAt: now.toISOString(),
-    temporalCheckedAt: new Date(scan.at).toISOString(),
+    temporalCheckedAt: scanStatus.lastSuccessAt,
+    temporalScan: scanStatus,
     worker,
-    described: running.length,
+    described: scan?.running.length ?? 0,
     total,
     limit: page.limit,
     offset: page.offset,

@@ -11,6 +11,7 @@ import { isLoopback } from '../../src/api/codec-router';
 import { databaseHealthCheck, temporalHealthCheck, type HealthChecks } from '../../src/api/health';
 import { createLogger } from '../../src/api/logger';
 import { ProblemError } from '../../src/api/problem';
+import { HmacTokenService } from '../../src/api/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { AesGcmPayloadCodec } from '../../src/temporal/codec';
 import { createDataConverter } from '../../src/temporal/data-converter';
@@ -414,6 +415,40 @@ describe('codec endpoint', () => {
       { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@localhost/x', TEMPORAL_ADDRESS: 'x:7233', CODEC_KEYS: 'k', AUTH_TOKEN_SECRET: 'x'.repeat(32) },
     ).app;
     expectProblem(await request(prod).post('/codec/decode').send({ payloads: [] }), 403);
+  });
+
+  it('in production answers only a coordinator or admin token: anonymous 401, other roles 403, bad token 401', async () => {
+    const tokens = new HmacTokenService('s'.repeat(40), 600);
+    const prod = build(
+      { codec: { keyring, verifier: tokens } },
+      { NODE_ENV: 'production', DATABASE_URL: 'postgres://x@localhost/x', TEMPORAL_ADDRESS: 'x:7233', CODEC_KEYS: 'k', AUTH_TOKEN_SECRET: 'x'.repeat(32) },
+    ).app;
+    const call = (auth?: string) => {
+      const r = request(prod).post('/codec/decode');
+      return (auth === undefined ? r : r.set('Authorization', auth)).send({ payloads: [] });
+    };
+    // Anonymous, even from this machine (supertest connects over loopback).
+    expectProblem(await call(), 401);
+    expectProblem(await call('Bearer not-a-token'), 401);
+    expectProblem(await call('Basic abc'), 401);
+    const operator = await tokens.issue({ userId: 'u-op', role: 'emergency_operator' });
+    expectProblem(await call(`Bearer ${operator.token}`), 403);
+    const intake = await tokens.issue({ userId: 'u-in', role: 'intake_operator' });
+    expectProblem(await call(`Bearer ${intake.token}`), 403);
+    for (const role of ['coordinator', 'admin'] as const) {
+      const { token } = await tokens.issue({ userId: `u-${role}`, role });
+      const res = await call(`Bearer ${token}`);
+      expect(res.status).toBe(200);
+      expect(body(res)).toEqual({ payloads: [] });
+    }
+  });
+
+  it('in development also admits loopback callers without a token, but still refuses a wrong role', async () => {
+    const tokens = new HmacTokenService('s'.repeat(40), 600);
+    const dev = build({ codec: { keyring, verifier: tokens } }).app;
+    expect((await request(dev).post('/codec/decode').send({ payloads: [] })).status).toBe(200);
+    const operator = await tokens.issue({ userId: 'u-op', role: 'emergency_operator' });
+    expectProblem(await request(dev).post('/codec/decode').set('Authorization', `Bearer ${operator.token}`).send({ payloads: [] }), 403);
   });
 
   it('recognises loopback addresses only', () => {

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { createPrismaClient } from '../../src/db/prisma';
 import { DEFAULT_SUPERVISION_SETTINGS } from '../../src/supervision/settings';
-import { sanitiseFailure } from '../../src/supervision/stuck';
+import { findStuckCases, sanitiseFailure, TemporalScanCache } from '../../src/supervision/stuck';
+import { supervisionSettings } from '../../src/supervision/settings';
 import { CASE_WORKFLOW_TYPE, caseWorkflowId } from '../../src/workflows/definitions';
 import type { PrismaClient } from '../../src/generated/prisma/client';
 import { uniqueTaskQueue } from '../helpers/temporal';
@@ -39,7 +40,9 @@ interface StuckCase {
   reasons: Reason[];
 }
 interface StuckReport {
-  worker: { taskQueue: string; polling: boolean; pollers: number; lastSeenAt: string | null };
+  worker: { taskQueue: string; polling: boolean; pollers: number; lastSeenAt: string | null } | null;
+  temporalScan: { ok: boolean; lastSuccessAt: string | null; failingSince?: string; error?: { class: string; code?: string } };
+  total: number;
   items: StuckCase[];
 }
 
@@ -100,6 +103,46 @@ describe('GET /api/supervision/stuck', () => {
     expect(audit).toMatchObject({ action: 'case.cancel', caseId, outcome: 'accepted' });
   });
 
+  it('flags no worker on every running case, beyond the cap of cases described in Temporal, page by page', async () => {
+    const queue = uniqueTaskQueue('api-supervision-many');
+    const app = h.appWith({ taskQueue: queue, supervision: { describeLimit: 1 } });
+    const ids = [await createCase(h, sundayReport(), app), await createCase(h, sundayReport(), app), await createCase(h, sundayReport(), app)];
+    const running = await h.prisma.case.count({ where: { status: { not: 'closed' } } });
+    const seen = new Set<string>();
+    for (let offset = 0; offset < running + 100; offset += 100) {
+      const res = await request(app).get(`/api/supervision/stuck?limit=100&offset=${offset}`).set(...bearer(h, 'coordinatore'));
+      expect(res.status).toBe(200);
+      const page = res.body as StuckReport;
+      expect(page.temporalScan.ok).toBe(true);
+      expect(page.total).toBeGreaterThanOrEqual(running);
+      for (const item of page.items) if (item.reasons.some((r) => r.kind === 'no_worker')) seen.add(item.caseId);
+      if (page.items.length < 100) break;
+    }
+    for (const id of ids) expect(seen.has(id)).toBe(true);
+    expect(seen.size).toBe(running);
+  });
+
+  it('says when Temporal cannot be scanned, and still lists what the read model shows', async () => {
+    const { Connection, Client } = await import('@temporalio/client');
+    // Nothing listens on port 1; no retry interceptor, so each call fails at once and nothing outlives the test.
+    const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500, interceptors: [] });
+    const client = new Client({ connection, namespace: h.deps.temporal.namespace });
+    const overdue = h.appWith({ testing: { ...h.deps.testing, protocolOverrides: { takeChargeSlaMinutes: 0.02 } } });
+    const caseId = await createCase(h, sundayReport(), overdue);
+    await activeTask(h, caseId, 'take_charge');
+    const settings = supervisionSettings();
+    const blind = { prisma: h.prisma, client, connection, namespace: h.deps.temporal.namespace, taskQueue: h.taskQueue };
+    const report = await eventually('overdue task listed', async () => {
+      const r = await findStuckCases(blind, settings, { limit: 500, offset: 0 }, new Date(), new TemporalScanCache(1000, { timeoutMs: 3000 }));
+      return r.items.some((c) => c.caseId === caseId) ? r : undefined;
+    });
+    expect(report.temporalScan).toMatchObject({ ok: false, lastSuccessAt: null, failingSince: expect.any(String) as unknown, error: { class: expect.any(String) as unknown } });
+    expect(report.temporalCheckedAt).toBeNull();
+    expect(report.worker).toBeNull();
+    expect(report.items.find((c) => c.caseId === caseId)?.reasons.some((r) => r.kind === 'task_overdue')).toBe(true);
+    await connection.close();
+  });
+
   it('notices a worker that stopped polling', async () => {
     const queue = uniqueTaskQueue('api-supervision-stopped');
     const worker = await h.startWorker(queue);
@@ -111,7 +154,7 @@ describe('GET /api/supervision/stuck', () => {
       const r = await stuck(app);
       return reasonOf(r, caseId, 'no_worker') ? r : undefined;
     });
-    expect(report.worker.polling).toBe(false);
+    expect(report.worker?.polling).toBe(false);
   });
 
   it('reports an activity that keeps failing, with its sanitised last error', async () => {

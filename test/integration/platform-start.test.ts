@@ -16,7 +16,6 @@ import { isAlive } from '../../src/embedded/processes';
  */
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const BOOT_TIMEOUT_MS = 150_000;
 const LAINATE = '015116';
 
@@ -36,7 +35,8 @@ interface StackProcess {
 }
 
 function spawnStack(dataDir: string, ports: Ports, env: Record<string, string> = {}): StackProcess {
-  const child = spawn(TSX, ['src/main.ts'], {
+  // As `npm start` runs it: plain node with the tsx loader (no tsx CLI relaying signals).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -111,15 +111,9 @@ function descendants(pid: number): Array<{ pid: number; cmd: string }> {
 }
 
 
-/**
- * SIGTERM to the Node process that runs src/main.ts (the child of the tsx wrapper), as a
- * supervisor or Ctrl+C would deliver it. Not to the wrapper: tsx relays a signal to its child and
- * escalates to SIGKILL when the child does not acknowledge within ~60 ms, which a loaded CI machine
- * can miss.
- */
+/** SIGTERM to the Node process that runs src/main.ts, as a supervisor would deliver it. */
 async function stopStack(proc: StackProcess): Promise<number | null> {
-  const main = descendants(proc.child.pid as number).find((p) => p.cmd.includes('src/main.ts'));
-  process.kill(main?.pid ?? (proc.child.pid as number), 'SIGTERM');
+  process.kill(proc.child.pid as number, 'SIGTERM');
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), 60_000);
   const code = await proc.exited;
   clearTimeout(timer);

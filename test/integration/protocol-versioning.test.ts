@@ -247,7 +247,7 @@ describe('protocol revision rollout on the dev server', () => {
       const item = r.items.find((i) => i.caseId === pinned.caseId);
       return item?.reasons.some((x) => x.kind === 'no_worker' && x.detail.includes(`${deploymentName}:v1`)) ? r : undefined;
     });
-    expect(report.worker.polling).toBe(true);
+    expect(report.worker?.polling).toBe(true);
     expect(report.items.find((i) => i.caseId === fresh.caseId)?.reasons.some((x) => x.kind === 'no_worker') ?? false).toBe(false);
 
     // v1 comes back (rollback of the stop) and the pinned case finishes on its old rules.

@@ -123,6 +123,7 @@ export const TIMELINE_LABELS: Record<string, string> = {
   case_overdue: 'Caso in ritardo',
   case_back_on_time: 'Caso di nuovo nei tempi',
   note_added: 'Nota aggiunta',
+  persistence_retried: 'Salvataggio riprovato dal coordinatore',
   case_closed: 'Caso chiuso',
 };
 export const timelineLabel = label(TIMELINE_LABELS);
@@ -134,6 +135,8 @@ export const STUCK_LABELS: Record<string, string> = {
   workflow_task_failing: 'Workflow in errore',
   workflow_failed: 'Workflow terminato senza chiusura',
   no_worker: 'Nessun worker attivo',
+  workflow_not_started: 'Workflow non ancora avviato',
+  persistence_failed: 'Salvataggio non riuscito',
 };
 export const stuckLabel = label(STUCK_LABELS);
 

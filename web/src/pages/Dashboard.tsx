@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { Page, TaskItem } from '../api';
-import { ComuneName, ErrorAlert, Loading, PageTitle, useComuni } from '../components/ui';
+import { ApiError, type Page, PENDING_TEXT, type TaskItem } from '../api';
+import { Alert, ComuneName, ErrorAlert, Loading, PageTitle, useComuni } from '../components/ui';
 import { formatDateTime, formatDuration } from '../format';
 import { useLoad } from '../hooks';
 import { riskLabel, statusLabel, stepLabel, stuckLabel } from '../labels';
@@ -27,9 +27,17 @@ export interface StuckCase {
   stuckForMinutes: number;
   reasons: StuckReason[];
 }
+export interface TemporalScanStatus {
+  ok: boolean;
+  lastSuccessAt: string | null;
+  failingSince?: string;
+  error?: { class: string; code?: string };
+}
 export interface StuckReport {
   generatedAt: string;
-  worker: { taskQueue: string; polling: boolean; pollers: number; lastSeenAt: string | null };
+  /** Null when Temporal could not be asked (see temporalScan). */
+  worker: { taskQueue: string; polling: boolean; pollers: number; lastSeenAt: string | null } | null;
+  temporalScan?: TemporalScanStatus;
   items: StuckCase[];
   /** All stuck cases; `items` is the first page (oldest first). */
   total: number;
@@ -102,11 +110,54 @@ function Counts({ title, counts, label }: { title: string; counts: Record<string
   );
 }
 
-function StuckActions({ caseId, onDone }: { caseId: string; onDone: () => Promise<void> }) {
+function StuckActions({ caseId, persistenceFailed, onDone }: { caseId: string; persistenceFailed: boolean; onDone: () => Promise<void> }) {
   const { api } = useSession();
   const tasks = useLoad(() => api.get<Page<TaskItem>>(`/api/tasks?scope=all&caseId=${caseId}`), [api, caseId]);
+  if (persistenceFailed) return <RetryPersistence caseId={caseId} onDone={onDone} />;
   if (!tasks.data) return <Loading />;
   return <CoordinatorActions caseId={caseId} tasks={tasks.data.items} onDone={async () => { await tasks.reload(); await onDone(); }} compact />;
+}
+
+/** A case whose write the database refused accepts nothing else: once the cause is fixed, retry. */
+export function RetryPersistence({ caseId, onDone }: { caseId: string; onDone: () => Promise<void> }) {
+  const { api } = useSession();
+  const [verdict, setVerdict] = useState<{ tone: 'success' | 'danger' | 'info'; text: string }>();
+  const [busy, setBusy] = useState(false);
+  async function retry() {
+    setBusy(true);
+    setVerdict(undefined);
+    try {
+      await api.act(`/api/cases/${caseId}/retry-persistence`, {}, { onPending: () => setVerdict({ tone: 'info', text: PENDING_TEXT }) });
+      setVerdict({ tone: 'success', text: 'Salvataggio riuscito: il caso riprende' });
+      await onDone();
+    } catch (err) {
+      setVerdict({ tone: 'danger', text: err instanceof ApiError ? err.message : String(err) });
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div>
+      {verdict && <Alert tone={verdict.tone}>{verdict.text}</Alert>}
+      <p className="small mb-2">Il caso non accetta modifiche finché il salvataggio non riesce. Correggere la causa (vedi il codice dell’errore), poi riprovare.</p>
+      <button type="button" className="btn btn-sm btn-primary" disabled={busy} onClick={() => void retry()}>Riprova il salvataggio</button>
+    </div>
+  );
+}
+
+/** "HH:MM" in Italian local time. */
+function hourMinute(iso: string): string {
+  return new Date(iso).toLocaleTimeString('it-IT', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Rome' });
+}
+
+/** The stuck list cannot see the engine side: said plainly, with since when. */
+export function TemporalScanWarning({ status }: { status: TemporalScanStatus }) {
+  return (
+    <div className="alert alert-warning" role="alert" data-testid="temporal-scan-warning">
+      Temporal non raggiungibile{status.failingSince ? ` dalle ${hourMinute(status.failingSince)}` : ''}: i casi bloccati lato motore non sono visibili.
+      {status.lastSuccessAt ? ` Ultimo controllo riuscito: ${formatDateTime(status.lastSuccessAt)}.` : ''}
+    </div>
+  );
 }
 
 export function Dashboard() {
@@ -127,7 +178,8 @@ export function Dashboard() {
         <button type="button" className="btn btn-link btn-sm" onClick={() => void reload()}>Aggiorna ora</button>
       </p>
       <ErrorAlert error={stuck.error ?? summary.error} title="Aggiornamento non riuscito" />
-      {stuck.data && !stuck.data.worker.polling && (
+      {stuck.data?.temporalScan && !stuck.data.temporalScan.ok && <TemporalScanWarning status={stuck.data.temporalScan} />}
+      {stuck.data?.worker && !stuck.data.worker.polling && (
         <div className="alert alert-danger" role="alert">Nessun worker attivo sulla coda {stuck.data.worker.taskQueue}: i casi non avanzano.</div>
       )}
 
@@ -156,7 +208,7 @@ export function Dashboard() {
                     )}
                   </div>
                 </div>
-                {open === c.caseId && <div className="mt-2 border-top pt-2"><StuckActions caseId={c.caseId} onDone={reload} /></div>}
+                {open === c.caseId && <div className="mt-2 border-top pt-2"><StuckActions caseId={c.caseId} persistenceFailed={c.reasons.some((r) => r.kind === 'persistence_failed')} onDone={reload} /></div>}
               </li>
             ))}
           </ul>
