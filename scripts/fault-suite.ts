@@ -11,7 +11,7 @@ import { AppStack, ProductionStack, makeRunDir } from '../test/faults/harness/st
  * the app; Ctrl-C `npm start`. Prints a markdown table (and writes JSON with `--json FILE`).
  *
  *   node --import tsx scripts/fault-suite.ts [--faults worker,temporal,postgres,app-kill,app-sigint]
- *        [--operators 4] [--json out.json] [--keep]
+ *        [--operators 4] [--cases 25] [--down-seconds N] [--json out.json] [--keep]
  *
  * Real processes only: PostgreSQL and the Temporal dev server started here (killed with -9 and
  * started again on the same data and port), the worker and the API as separate processes; for the
@@ -35,6 +35,7 @@ async function main(): Promise<number> {
   const load: Partial<LoadOptions> = {};
   if (arg('operators')) load.operators = Number(arg('operators'));
   if (arg('cases')) load.maxCasesPerOperator = Number(arg('cases'));
+  const downMs = arg('down-seconds') ? Number(arg('down-seconds')) * 1000 : undefined;
   const runDir = makeRunDir();
   log(`run directory ${runDir}`);
   const results: ScenarioResult[] = [];
@@ -62,7 +63,8 @@ async function main(): Promise<number> {
         worker: {
           name: 'worker',
           label: 'kill -9 worker',
-          downMs: 10_000,
+          // Longer than the API's workflow-call deadline (30 s): the deadline's answer is measured too.
+          downMs: downMs ?? 40_000,
           unplannedExits: exits,
           inject: async () => {
             await stack.worker.kill9();
@@ -73,7 +75,8 @@ async function main(): Promise<number> {
         temporal: {
           name: 'temporal',
           label: 'kill -9 Temporal',
-          downMs: 10_000,
+          // Longer than the client's own retries (~20 s), or the outage only shows as latency.
+          downMs: downMs ?? 35_000,
           unplannedExits: exits,
           inject: async () => {
             await stack.killTemporal();
@@ -84,7 +87,7 @@ async function main(): Promise<number> {
         postgres: {
           name: 'postgres',
           label: 'kill -9 PostgreSQL',
-          downMs: 10_000,
+          downMs: downMs ?? 15_000,
           unplannedExits: exits,
           inject: async () => {
             await stack.killPostgres();

@@ -47,8 +47,18 @@ export interface ScenarioResult {
   recoveryMs?: number;
   cases: number;
   answers: Record<string, number>;
+  replayAnswers: Record<string, number>;
   abandoned: Record<string, number>;
   notes: string[];
+  /** Up to 12 requests that met an error, condensed: what each attempt answered. */
+  samples: string[];
+}
+
+function condense(op: Op): string {
+  const attempts = op.attempts.map((a) => `${a.status ?? a.error}${a.effectPresent === true ? '(applied)' : a.effectPresent === false ? '(not applied)' : ''}`);
+  const pending = op.pending ? ` pending→${op.pending.resolved}${op.pending.status ? ` ${op.pending.status}` : ''}` : '';
+  const replay = op.replay ? ` replay ${op.replay.status ?? op.replay.error}${op.replay.consistent ? '' : ' (different)'}` : '';
+  return `${op.kind} ${op.taskId?.replace(/^.*-(t\d+)$/, '$1') ?? ''}: ${attempts.join(' → ')}${pending}${replay}`;
 }
 
 const succeeded = (op: Op) => op.final === 'ok' || (op.final === 'accepted' && op.pending?.resolved !== 'failed' && op.pending?.resolved !== 'unresolved');
@@ -170,6 +180,12 @@ export async function runScenario(
       answers[k] = (answers[k] ?? 0) + 1;
     }
   }
+  const replayAnswers: Record<string, number> = {};
+  for (const op of loadOps) {
+    if (!op.replay) continue;
+    const k = `${op.kind} ${op.replay.status ?? op.replay.error ?? '?'}`;
+    replayAnswers[k] = (replayAnswers[k] ?? 0) + 1;
+  }
   const abandoned: Record<string, number> = {};
   for (const c of l.cases) {
     if (!c.abandoned) continue;
@@ -214,8 +230,10 @@ export async function runScenario(
     recoveryMs,
     cases: rows.length,
     answers,
+    replayAnswers,
     abandoned,
     notes,
+    samples: loadOps.filter((o) => o.attempts.some((a) => !is2xx(a.status))).slice(0, 12).map(condense),
   };
 }
 
@@ -246,11 +264,14 @@ export function markdownReport(results: ScenarioResult[]): string {
       .sort((a, b) => b[1] - a[1])
       .map(([k, n]) => `${k}×${n}`)
       .join(', ');
+    const replays = Object.entries(r.replayAnswers ?? {})
+      .map(([k, n]) => `${k}×${n}`)
+      .join(', ');
     const abandoned = Object.entries(r.abandoned)
       .map(([k, n]) => `${k}×${n}`)
       .join(', ');
     const notes = [...new Set(r.notes)].slice(0, 8).join('; ');
-    return `- **${r.label}**: ${r.cases} cases; attempts answered ${answers || '—'}${abandoned ? `; cases abandoned: ${abandoned}` : ''}${notes ? `; notes: ${notes}` : ''}`;
+    return `- **${r.label}**: ${r.cases} cases; attempts answered ${answers || '—'}${replays ? `; replays answered ${replays}` : ''}${abandoned ? `; cases abandoned: ${abandoned}` : ''}${notes ? `; notes: ${notes}` : ''}`;
   });
   return [head, sep, ...rows.map((row) => `| ${row} |`), '', ...details, ''].join('\n');
 }
