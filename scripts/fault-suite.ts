@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Effects } from '../test/faults/harness/effects';
 import { ensureUsers, type LoadOptions } from '../test/faults/harness/load';
-import { signalQuietly } from '../test/faults/harness/processes';
 import { type FaultPlan, type ScenarioResult, markdownReport, runScenario } from '../test/faults/harness/scenario';
 import { AppStack, ProductionStack, makeRunDir } from '../test/faults/harness/stack';
 
@@ -123,8 +122,8 @@ async function main(): Promise<number> {
           inject: async () => {
             const pid = stack.appMainPid();
             if (pid === undefined) throw new Error('no app process');
-            signalQuietly(pid, 'SIGKILL');
-            const exited = await stack.app.waitExit(15_000);
+            await stack.app.kill9(pid);
+            const exited = !stack.app.running;
             await new Promise((r) => setTimeout(r, 1_000));
             const left = stack.leftovers();
             return [`killed pid ${pid}${exited ? '' : ' (its group leader did not exit)'}; ${left.length} process(es) of the data directory left running`];

@@ -50,6 +50,8 @@ export interface Op {
 
 export interface LoadOptions {
   operators: number;
+  /** Intake desks besides the operators: they only report new cases (so intake meets every outage). */
+  intakeDesks: number;
   maxCasesPerOperator: number;
   thinkMs: number;
   attemptTimeoutMs: number;
@@ -61,6 +63,7 @@ export interface LoadOptions {
 
 export const DEFAULT_LOAD: Omit<LoadOptions, 'tag'> = {
   operators: 4,
+  intakeDesks: 1,
   maxCasesPerOperator: 25,
   thinkMs: 250,
   attemptTimeoutMs: 45_000,
@@ -135,7 +138,19 @@ export class Load {
   }
 
   async run(): Promise<void> {
-    await Promise.all(Array.from({ length: this.options.operators }, (_, i) => this.operator(i)));
+    const desks = Array.from({ length: this.options.intakeDesks }, (_, i) => this.intakeDesk(this.options.operators + i));
+    await Promise.all([...Array.from({ length: this.options.operators }, (_, i) => this.operator(i)), ...desks]);
+  }
+
+  private async intakeDesk(i: number): Promise<void> {
+    for (let n = 0; n < this.options.maxCasesPerOperator && !this.stopRequested; n += 1) {
+      const reportNumber = `${this.options.tag}-${i}-${n}-${randomBytes(3).toString('hex')}`;
+      const lc: LoadCase = { operator: i, reportNumber };
+      this.cases.push(lc);
+      const create = await this.execute({ operator: i, kind: 'create', path: '/api/cases', payload: intakePayload(reportNumber), userId: intakeUser.id, reportNumber }, intakeUser.username);
+      lc.caseId = create.caseId;
+      await sleep(1_000);
+    }
   }
 
   private async operator(i: number): Promise<void> {

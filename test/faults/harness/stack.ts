@@ -231,6 +231,8 @@ export class AppStack {
   async startApp(timeoutMs = 150_000): Promise<boolean> {
     this.app.start();
     const ok = await waitReady(this.targets.apiUrl, timeoutMs, () => !this.app.running);
+    // A start that fails is counted as a manual step by the caller, not as a crash of a running app.
+    if (!ok && !this.app.running) this.app.unplannedExits -= 1;
     if (ok && !this.targets.databaseUrl) {
       const password = fs.readFileSync(path.join(this.dataDir, 'pg-password'), 'utf8').trim();
       const pgPort = this.app.spec.env.EMBEDDED_PG_PORT ?? '';
