@@ -50,7 +50,11 @@ export interface Op {
 
 export interface LoadOptions {
   operators: number;
-  /** Intake desks besides the operators: they only report new cases (so intake meets every outage). */
+  /**
+   * Intake desks besides the operators: they only report new cases (so intake meets every outage)
+   * and never retry: a person who gives up after an error. What such an error left behind
+   * (a case row without its workflow) shows then, not repaired by a retry.
+   */
   intakeDesks: number;
   maxCasesPerOperator: number;
   thinkMs: number;
@@ -147,8 +151,13 @@ export class Load {
       const reportNumber = `${this.options.tag}-${i}-${n}-${randomBytes(3).toString('hex')}`;
       const lc: LoadCase = { operator: i, reportNumber };
       this.cases.push(lc);
-      const create = await this.execute({ operator: i, kind: 'create', path: '/api/cases', payload: intakePayload(reportNumber), userId: intakeUser.id, reportNumber }, intakeUser.username);
+      const create = await this.execute(
+        { operator: i, kind: 'create', path: '/api/cases', payload: intakePayload(reportNumber), userId: intakeUser.id, reportNumber },
+        intakeUser.username,
+        0,
+      );
       lc.caseId = create.caseId;
+      if (create.final === 'rejected') lc.abandoned = `desk gave up: create ${describeFinal(create)}`;
       await sleep(1_000);
     }
   }
@@ -228,7 +237,10 @@ export class Load {
     return false;
   }
 
-  /** One logical request: attempts with the same key until a final answer or the budget is spent. */
+  /**
+   * One logical request: attempts with the same key until a final answer or the budget is spent
+   * (budget 0: one attempt, no retry).
+   */
   async execute(spec: Omit<Op, 'id' | 'key' | 'method' | 'attempts'>, username: string, budgetMs = this.options.retryBudgetMs): Promise<Op> {
     const op: Op = { ...spec, id: this.nextId++, key: randomUUID(), method: 'POST', attempts: [] };
     this.ops.push(op);
@@ -263,7 +275,7 @@ export class Load {
       if (token && a.error !== 'ECONNREFUSED' && a.status !== 404 && a.status !== 429 && a.status !== 401) {
         a.effectPresent = await this.effects.waitPresent(op, 120_000);
       }
-      if (Date.now() > deadline) {
+      if (budgetMs === 0 || Date.now() > deadline) {
         op.final = 'rejected';
         break;
       }
