@@ -104,7 +104,8 @@ export async function runScenario(
   const restart = await plan.restart();
   notes.push(...restart.notes);
   log(`[${plan.name}] restarted in ${((Date.now() - restartAt) / 1000).toFixed(1)} s (manual steps ${restart.manualSteps})`);
-  await sleep(Math.max(0, restartAt + timing.afterRestartMs - Date.now()));
+  // The load goes on after the restart, and at least 15 s after a slow one (a manual step).
+  await sleep(Math.max(restartAt + timing.afterRestartMs, Date.now() + 15_000) - Date.now());
   l.stop();
   await running;
   log(`[${plan.name}] load done: ${l.ops.length} requests; checking`);
