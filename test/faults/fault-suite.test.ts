@@ -65,4 +65,10 @@ describe('fault suite (issue 10)', () => {
       inconsistentReplays: 0,
     });
   });
+
+  it('Ctrl-C drains: no request is cut off without an answer and applied all the same', () => {
+    const r = results.find((x) => x.fault === 'app-sigint');
+    if (!FAULTS.split(',').includes('app-sigint')) return;
+    expect(r?.unansweredApplied).toBe(0);
+  });
 });

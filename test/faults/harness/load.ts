@@ -291,8 +291,9 @@ export class Load {
     const token = await this.token(username);
     if (!token) return;
     let a = await call(this.apiUrl, 'POST', op.path, { token, key: op.key, body: op.payload, timeoutMs: this.options.attemptTimeoutMs });
-    for (let i = 0; i < 5 && (a.error !== undefined || (a.status ?? 0) >= 500); i += 1) {
-      await sleep(1_000);
+    // A transient answer (503, no connection) is not a result: retry it, same key, for up to a minute.
+    for (let i = 0; i < 30 && (a.error !== undefined || (a.status ?? 0) >= 500); i += 1) {
+      await sleep(2_000);
       a = await call(this.apiUrl, 'POST', op.path, { token, key: op.key, body: op.payload, timeoutMs: this.options.attemptTimeoutMs });
     }
     let body = a.body;
@@ -300,21 +301,31 @@ export class Load {
     op.replay = { status: a.status, error: a.error, consistent: is2xx(a.status) && sameResult(op, body) };
   }
 
+  /**
+   * A 202 resolves through its poll URL, which answers 202 while pending and then exactly what the
+   * action would have answered (2xx: done; 4xx: refused). An intake 202 names no poll URL: it
+   * resolves when the case's workflow exists (started by the worker's reconciler).
+   */
   private async resolvePending(body: unknown, username: string): Promise<Pending> {
-    const requestId = asString(field(body, 'requestId', 'id'));
-    const pollUrl = asString(field(body, 'pollUrl', 'statusUrl')) ?? (requestId ? `/api/requests/${requestId}` : undefined);
-    if (!pollUrl) return { requestId, resolved: 'no-poll-url', body };
-    const path = pollUrl.replace(/^https?:\/\/[^/]+/, '');
+    const requestId = asString(field(body, 'requestId'));
+    const pollUrl = asString(field(body, 'pollUrl')) ?? (requestId ? `/api/requests/${requestId}` : undefined);
     const deadline = Date.now() + 180_000;
+    if (!pollUrl) {
+      const caseId = asString(field(body, 'caseId'));
+      if (!caseId) return { requestId, resolved: 'no-poll-url', body };
+      while (Date.now() < deadline) {
+        const state = await this.effects.describe(caseId);
+        if (state === 'running' || state === 'closed') return { requestId, resolved: 'succeeded', status: 201, body };
+        await sleep(2_000);
+      }
+      return { requestId, resolved: 'unresolved', body };
+    }
+    const path = pollUrl.replace(/^https?:\/\/[^/]+/, '');
     while (Date.now() < deadline) {
       const token = await this.token(username);
       const a = token ? await call(this.apiUrl, 'GET', path, { token, timeoutMs: 10_000 }) : undefined;
-      const status = asString(field(a?.body, 'status', 'state'));
-      if (a?.status === 200 && status && status !== 'pending') {
-        const response = field(a.body, 'response', 'result', 'outcome');
-        const code = field(a.body, 'httpStatus', 'statusCode', 'finalStatus', 'code') ?? field(response, 'status', 'httpStatus', 'statusCode');
-        const finalBody = field(a.body, 'body') ?? field(response, 'body') ?? response;
-        return { requestId, pollUrl, resolved: status === 'succeeded' ? 'succeeded' : 'failed', status: typeof code === 'number' ? code : undefined, body: finalBody };
+      if (a?.status !== undefined && a.status !== 202 && a.status < 500 && a.status !== 401) {
+        return { requestId, pollUrl, resolved: is2xx(a.status) ? 'succeeded' : 'failed', status: a.status, body: a.body };
       }
       if (a?.status === 401) this.tokens.delete(username);
       await sleep(1_000);

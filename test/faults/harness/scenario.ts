@@ -39,6 +39,8 @@ export interface ScenarioResult {
   replays: number;
   replaysConsistent: number;
   falseFailures: number;
+  /** Requests whose connection was cut before any answer (a killed process) but whose change was applied. */
+  unansweredApplied: number;
   lost: number;
   orphans: number;
   frozen: number;
@@ -128,14 +130,20 @@ export async function runScenario(
   // Every request against the stored truth.
   let lost = 0;
   let falseFailures = 0;
+  let unansweredApplied = 0;
   await inBatches(loadOps, 8, async (op) => {
     const present = await effects.waitPresent(op, 30_000);
     if (succeeded(op) && present === false) {
       lost += 1;
       notes.push(`lost: ${op.kind} ${op.taskId ?? op.reportNumber} answered ${op.attempts.at(-1)?.status}`);
     }
-    const failedButDone = op.attempts.some((a) => a.effectPresent === true) || (!succeeded(op) && present === true);
-    if (failedButDone) falseFailures += 1;
+    // A false failure is an error *answer* for a change that was applied. A connection reset by a
+    // killed process is no answer at all: counted apart (the retry with the same key settles it).
+    const answeredFailedButDone = op.attempts.some((a) => a.status !== undefined && a.effectPresent === true);
+    const unansweredButDone = op.attempts.some((a) => a.status === undefined && a.effectPresent === true);
+    const lastAnswered = [...op.attempts].reverse().find((a) => a.status !== undefined);
+    if (answeredFailedButDone || (!succeeded(op) && present === true && lastAnswered !== undefined && !is2xx(lastAnswered.status))) falseFailures += 1;
+    else if (unansweredButDone || (!succeeded(op) && present === true)) unansweredApplied += 1;
     if (present === undefined) notes.push(`unknown effect: ${op.kind} ${op.taskId ?? op.reportNumber}`);
   });
 
@@ -223,6 +231,7 @@ export async function runScenario(
     replays: replayed.length,
     replaysConsistent: replayed.filter((o) => o.replay?.consistent).length,
     falseFailures,
+    unansweredApplied,
     lost,
     orphans: orphans.size,
     frozen,
@@ -240,8 +249,8 @@ export async function runScenario(
 
 export function markdownReport(results: ScenarioResult[]): string {
   const head =
-    '| fault | requests | 2xx | 202 → resolved | other answers | retried (then ok) | same-key replays (same result) | false failures | lost | orphans | frozen | manual steps | unplanned exits | recovery |';
-  const sep = `|${' --- |'.repeat(14)}`;
+    '| fault | requests | 2xx | 202 → resolved | other answers | retried (then ok) | same-key replays (same result) | false failures | cut off, applied | lost | orphans | frozen | manual steps | unplanned exits | recovery |';
+  const sep = `|${' --- |'.repeat(15)}`;
   const rows = results.map((r) =>
     [
       r.label,
@@ -252,6 +261,7 @@ export function markdownReport(results: ScenarioResult[]): string {
       `${r.retried} (${r.retriedThenOk})`,
       `${r.replays} (${r.replaysConsistent})`,
       r.falseFailures,
+      r.unansweredApplied,
       r.lost,
       r.orphans,
       r.frozen,
