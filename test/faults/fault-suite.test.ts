@@ -59,16 +59,13 @@ describe('fault suite (issue 10)', () => {
   it.each(FAULTS.split(','))('%s: no false failure, and a retry with the same key answers the same result', (fault) => {
     const r = results.find((x) => x.fault === fault);
     expect(r).toBeDefined();
-    expect({ fault, falseFailures: r!.falseFailures, inconsistentReplays: r!.replays - r!.replaysConsistent }).toEqual({
+    // Ctrl-C drains: no request of it is cut off unanswered (a SIGKILL may cut some; retries settle them).
+    const cutOffApplied = fault === 'app-sigint' ? r!.unansweredApplied : 0;
+    expect({ fault, falseFailures: r!.falseFailures, inconsistentReplays: r!.replays - r!.replaysConsistent, cutOffApplied }).toEqual({
       fault,
       falseFailures: 0,
       inconsistentReplays: 0,
+      cutOffApplied: 0,
     });
-  });
-
-  it('Ctrl-C drains: no request is cut off without an answer and applied all the same', () => {
-    const r = results.find((x) => x.fault === 'app-sigint');
-    if (!FAULTS.split(',').includes('app-sigint')) return;
-    expect(r?.unansweredApplied).toBe(0);
   });
 });

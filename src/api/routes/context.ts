@@ -120,7 +120,13 @@ export function endpoint(deps: ApiDeps, action: Action, handler: EndpointHandler
       if (!can(ctx.actor, action)) throw forbidden();
       const reply = await handler(req, ctx);
       applied = true;
-      if (!ctx.audited) await recordAudit(deps.prisma, { actor: ctx.actor, action, caseId: ctx.caseId, outcome: outcomeForStatus(reply.status ?? 200), requestId: ctx.requestId });
+      const entry = { actor: ctx.actor, action, caseId: ctx.caseId, outcome: outcomeForStatus(reply.status ?? 200), requestId: ctx.requestId };
+      // A 202 is an action still under way whose definitive audit row the workflow writes with the
+      // change: a database too busy for this interim row must not turn "accepted" into an error.
+      if (!ctx.audited) {
+        if (reply.status === 202) await recordAuditQuietly(deps.prisma, entry, req.log ?? deps.logger);
+        else await recordAudit(deps.prisma, entry);
+      }
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.status(reply.status ?? 200).json(reply.body);
     } catch (err) {
