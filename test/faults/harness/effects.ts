@@ -85,6 +85,12 @@ export class Effects {
     }
   }
 
+  /** Whether the read model shows the task already claimed by this user (false when it cannot tell). */
+  async claimedInReadModel(taskId: string, userId: string): Promise<boolean> {
+    const rows = await this.sql<{ n: number }>('SELECT 1 AS n FROM "Task" WHERE id = $1 AND "assigneeId" = $2 AND status IN (\'claimed\', \'completed\')', [taskId, userId]);
+    return rows !== undefined && rows.length > 0;
+  }
+
   /** Whether the change this request asks for is there (true), not there (false), or unknown. */
   async present(t: EffectTarget): Promise<boolean | undefined> {
     if (t.kind === 'create') {

@@ -46,6 +46,11 @@ export interface Op {
   replay?: { status?: number; error?: string; consistent: boolean };
   /** Not part of the load: the claims of the frozen-case check. */
   check?: boolean;
+  /**
+   * The change was already there before the first attempt (a task the workflow created already
+   * assigned to this operator): the request cannot be told to have applied it or not.
+   */
+  preApplied?: boolean;
 }
 
 export interface LoadOptions {
@@ -244,6 +249,7 @@ export class Load {
   async execute(spec: Omit<Op, 'id' | 'key' | 'method' | 'attempts'>, username: string, budgetMs = this.options.retryBudgetMs): Promise<Op> {
     const op: Op = { ...spec, id: this.nextId++, key: randomUUID(), method: 'POST', attempts: [] };
     this.ops.push(op);
+    if (op.kind === 'claim') op.preApplied = (await this.effects.claimedInReadModel(op.taskId ?? '', op.userId)) || (await this.effects.present(op)) === true;
     const deadline = Date.now() + budgetMs;
     let backoff = 500;
     for (;;) {
@@ -272,7 +278,7 @@ export class Load {
       }
       // The answer said "not done": before retrying, look whether it was done all the same.
       // (A refused connection never reached the server; a 404 here means "task not in the read model yet".)
-      if (token && a.error !== 'ECONNREFUSED' && a.status !== 404 && a.status !== 429 && a.status !== 401) {
+      if (token && !op.preApplied && a.error !== 'ECONNREFUSED' && a.status !== 404 && a.status !== 429 && a.status !== 401) {
         a.effectPresent = await this.effects.waitPresent(op, 120_000);
       }
       if (budgetMs === 0 || Date.now() > deadline) {

@@ -142,8 +142,9 @@ export async function runScenario(
     const answeredFailedButDone = op.attempts.some((a) => a.status !== undefined && a.effectPresent === true);
     const unansweredButDone = op.attempts.some((a) => a.status === undefined && a.effectPresent === true);
     const lastAnswered = [...op.attempts].reverse().find((a) => a.status !== undefined);
-    if (answeredFailedButDone || (!succeeded(op) && present === true && lastAnswered !== undefined && !is2xx(lastAnswered.status))) falseFailures += 1;
-    else if (unansweredButDone || (!succeeded(op) && present === true)) unansweredApplied += 1;
+    const appliedAfterAll = !op.preApplied && !succeeded(op) && present === true;
+    if (answeredFailedButDone || (appliedAfterAll && lastAnswered !== undefined && !is2xx(lastAnswered.status))) falseFailures += 1;
+    else if (unansweredButDone || appliedAfterAll) unansweredApplied += 1;
     if (present === undefined) notes.push(`unknown effect: ${op.kind} ${op.taskId ?? op.reportNumber}`);
   });
 
