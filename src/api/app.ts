@@ -9,6 +9,7 @@ import { bearerRoleOrLoopback, createCodecRouter, denyAll, loopbackOnly, type Au
 import { createHealthRouter, type HealthChecks } from './health';
 import { httpLogger, requestId } from './logger';
 import { notFoundHandler, problemErrorHandler } from './problem';
+import { securityHeaders } from './security-headers';
 
 export interface AppDeps {
   config: AppConfig;
@@ -52,10 +53,10 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestId);
   app.use(httpLogger(logger));
+  app.use(securityHeaders());
   app.use((_req, res, next) => {
     // Answers may hold case data: nothing is cached by browsers or proxies.
     res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
   // Only JSON media types are parsed, so a cross-site "simple" (text/plain) POST never gets a body.
