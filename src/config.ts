@@ -55,6 +55,14 @@ const envSchema = z.object({
   /** Comma-separated origins allowed to call the codec endpoint (the Temporal UI). */
   CODEC_CORS_ORIGINS: optionalString,
 
+  /** Set: `GET /metrics` answers whoever presents it as a Bearer token; unset: callers on this machine only. */
+  METRICS_TOKEN: optionalString,
+  /** The Temporal Runtime's Prometheus exporter (worker metrics), e.g. `127.0.0.1:9464`. */
+  TEMPORAL_METRICS_BIND_ADDRESS: optionalString,
+  /** Tracing: OTLP/HTTP endpoint of a collector (e.g. `http://127.0.0.1:4318`); unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
+  OTEL_SERVICE_NAME: z.string().min(1).default('pis-case-management'),
+
   AUTH_TOKEN_SECRET: optionalString,
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
   /** Tokens living longer than this (exp - iat) are refused on verification, whoever signed them. */
@@ -97,6 +105,8 @@ export interface AppConfig {
   };
   codec: { keys?: string; activeKeyId?: string; corsOrigins: string[] };
   auth: { tokenSecret?: string; tokenTtlSeconds: number; tokenMaxTtlSeconds: number };
+  metrics: { token?: string; workerBindAddress?: string };
+  tracing: { otlpEndpoint?: string; serviceName: string };
   dateWindows: DateWindowSettings;
 }
 
@@ -147,6 +157,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.AUTH_TOKEN_SECRET !== undefined && e.AUTH_TOKEN_SECRET.length < 32) {
     problems.push('AUTH_TOKEN_SECRET: must be at least 32 characters');
   }
+  if (e.METRICS_TOKEN !== undefined && e.METRICS_TOKEN.length < 16) {
+    problems.push('METRICS_TOKEN: must be at least 16 characters');
+  }
+  if (e.TEMPORAL_METRICS_BIND_ADDRESS !== undefined && !/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(e.TEMPORAL_METRICS_BIND_ADDRESS)) {
+    problems.push('TEMPORAL_METRICS_BIND_ADDRESS: must be host:port, e.g. 127.0.0.1:9464');
+  }
+  if (e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined && !/^https?:\/\/[^\s]+$/.test(e.OTEL_EXPORTER_OTLP_ENDPOINT)) {
+    problems.push('OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:// or https:// URL');
+  }
   if (e.AUTH_TOKEN_TTL_SECONDS > e.AUTH_TOKEN_MAX_TTL_SECONDS) {
     problems.push('AUTH_TOKEN_TTL_SECONDS: must not exceed AUTH_TOKEN_MAX_TTL_SECONDS');
   }
@@ -190,6 +209,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       corsOrigins: (e.CODEC_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
     auth: { tokenSecret: e.AUTH_TOKEN_SECRET, tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS, tokenMaxTtlSeconds: e.AUTH_TOKEN_MAX_TTL_SECONDS },
+    metrics: { token: e.METRICS_TOKEN, workerBindAddress: e.TEMPORAL_METRICS_BIND_ADDRESS },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     dateWindows: {
       clockSkewMinutes: e.INPUT_CLOCK_SKEW_MINUTES,
       reportedAtMaxAgeDays: e.REPORTED_AT_MAX_AGE_DAYS,

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { outboxOnlyNotifier } from '../activities/notifier';
 import { createApp } from '../api/app';
+import { createServiceMetrics } from '../api/metrics';
 import { startReconciler } from '../cases/reconciler';
 import { createAuth } from '../api/routes';
 import { databaseHealthCheck, temporalHealthCheck } from '../api/health';
@@ -265,6 +266,8 @@ export async function startHttpApi(opts: {
   temporalTarget?: TemporalTarget;
   keyring: Keyring;
   stack: ShutdownStack;
+  /** The worker runs in this process: its Temporal metrics are part of `/metrics`. */
+  workerInProcess?: boolean;
 }): Promise<HttpServerHandle> {
   const { config, logger, temporal } = opts;
   // One token service for the operator API and the codec endpoint's gate.
@@ -282,6 +285,12 @@ export async function startHttpApi(opts: {
       }),
     },
     codec: { keyring: opts.keyring, verifier: auth },
+    metrics: createServiceMetrics({
+      prisma: opts.prisma,
+      token: config.metrics.token,
+      // Only when the worker runs in this process (`npm start`); the API alone has none to show.
+      workerMetricsAddress: opts.workerInProcess ? config.metrics.workerBindAddress : undefined,
+    }),
     mount: (express) =>
       mountOperatorApi(express, {
         prisma: opts.prisma,
