@@ -12,6 +12,7 @@ import {
   reclaimOrphans,
   startDatabase,
   startHttpApi,
+  startProcessTracing,
   startTemporal,
   startWorker,
 } from './components';
@@ -75,6 +76,7 @@ export async function startWorkerOnly({ config, logger, stack }: BootContext): P
   const { databaseUrl, temporalAddress } = requireExternalServices(config, 'worker');
   // A worker alone has no HTTP server: Prometheus scrapes the Runtime's exporter directly.
   installTemporalRuntime(logger, { metricsBindAddress: config.metrics.workerBindAddress });
+  startProcessTracing(config, stack, logger);
   const dataConverter = createDataConverter(keyringFromConfig(config.codec, config.dataDir));
   const prisma = openPrisma(databaseUrl.url, stack);
   const worker = await startWorker({ config, address: temporalAddress, prisma, dataConverter, stack, logger });
@@ -101,6 +103,7 @@ export async function startApiOnly({ config, logger, stack }: BootContext, opts:
   const { databaseUrl: database, temporalAddress } = requireExternalServices(config, 'API server');
   await assertPortsFree([{ host: config.api.host, port: config.api.port, setting: 'API_PORT', purpose: 'the HTTP API' }]);
   if (opts.migrate) await migrateAndSeed(database.url, logger);
+  startProcessTracing(config, stack, logger);
   const keyring = keyringFromConfig(config.codec, config.dataDir);
   const prisma = openPrisma(database.url, stack);
   const client = await connectClient(config, temporalAddress, createDataConverter(keyring), stack);
