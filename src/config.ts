@@ -55,10 +55,37 @@ const envSchema = z.object({
   /** Comma-separated origins allowed to call the codec endpoint (the Temporal UI). */
   CODEC_CORS_ORIGINS: optionalString,
 
+  /** Set: `GET /metrics` answers whoever presents it as a Bearer token; unset: callers on this machine only. */
+  METRICS_TOKEN: optionalString,
+  /** The Temporal Runtime's Prometheus exporter (worker metrics), e.g. `127.0.0.1:9464`. */
+  TEMPORAL_METRICS_BIND_ADDRESS: optionalString,
+  /** Tracing: OTLP/HTTP endpoint of a collector (e.g. `http://127.0.0.1:4318`); unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString,
+  OTEL_SERVICE_NAME: z.string().min(1).default('pis-case-management'),
+
   AUTH_TOKEN_SECRET: optionalString,
   AUTH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
   /** Tokens living longer than this (exp - iat) are refused on verification, whoever signed them. */
   AUTH_TOKEN_MAX_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(43200),
+
+  /** Password login (POST /api/auth/login); `false` once single sign-on is the only way in. */
+  AUTH_LOCAL_ACCOUNTS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Single sign-on (OpenID Connect, authorization code + PKCE): the organisation's provider. */
+  OIDC_ISSUER_URL: optionalString,
+  OIDC_CLIENT_ID: optionalString,
+  /** Unset: a public client (PKCE only). */
+  OIDC_CLIENT_SECRET: optionalString,
+  /** This API's callback as registered at the provider, e.g. `https://pis.example.it/api/v1/auth/oidc/callback`. */
+  OIDC_REDIRECT_URI: optionalString,
+  OIDC_SCOPES: z.string().trim().min(1).default('openid profile'),
+  /** Claims that carry role, Comune (ISTAT code) and Ambito; without a role claim only mapped subjects (OidcIdentity) get in. */
+  OIDC_ROLE_CLAIM: optionalString,
+  OIDC_COMUNE_CLAIM: optionalString,
+  OIDC_AMBITO_CLAIM: optionalString,
+  /** Text of the console's button. */
+  OIDC_LABEL: z.string().trim().min(1).max(80).default('Accedi con SPID/CIE (identity provider dell’ente)'),
+  /** Allows an http:// provider (tests, a provider on this machine); refused in production. */
+  OIDC_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 
   /** Plausible date windows of what people enter (src/api/date-windows.ts). */
   INPUT_CLOCK_SKEW_MINUTES: z.coerce.number().int().min(0).max(120).default(10),
@@ -97,7 +124,22 @@ export interface AppConfig {
   };
   codec: { keys?: string; activeKeyId?: string; corsOrigins: string[] };
   auth: { tokenSecret?: string; tokenTtlSeconds: number; tokenMaxTtlSeconds: number };
+  metrics: { token?: string; workerBindAddress?: string };
+  /** Local accounts on or off, and the OpenID provider when single sign-on is configured. */
+  login: { localAccounts: boolean; oidc?: OidcSettings };
+  tracing: { otlpEndpoint?: string; serviceName: string };
   dateWindows: DateWindowSettings;
+}
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  redirectUri: string;
+  scopes: string;
+  claims: { role?: string; comune?: string; ambito?: string };
+  label: string;
+  allowHttp: boolean;
 }
 
 /** How far from now the instants people enter may be (see src/api/date-windows.ts). */
@@ -147,6 +189,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.AUTH_TOKEN_SECRET !== undefined && e.AUTH_TOKEN_SECRET.length < 32) {
     problems.push('AUTH_TOKEN_SECRET: must be at least 32 characters');
   }
+  if (e.METRICS_TOKEN !== undefined && e.METRICS_TOKEN.length < 16) {
+    problems.push('METRICS_TOKEN: must be at least 16 characters');
+  }
+  if (e.TEMPORAL_METRICS_BIND_ADDRESS !== undefined && !/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(e.TEMPORAL_METRICS_BIND_ADDRESS)) {
+    problems.push('TEMPORAL_METRICS_BIND_ADDRESS: must be host:port, e.g. 127.0.0.1:9464');
+  }
+  if (e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined && !/^https?:\/\/[^\s]+$/.test(e.OTEL_EXPORTER_OTLP_ENDPOINT)) {
+    problems.push('OTEL_EXPORTER_OTLP_ENDPOINT: must be an http:// or https:// URL');
+  }
+  const oidcSet = [e.OIDC_ISSUER_URL, e.OIDC_CLIENT_ID, e.OIDC_REDIRECT_URI];
+  if (oidcSet.some((v) => v !== undefined) && oidcSet.some((v) => v === undefined)) {
+    problems.push('OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_REDIRECT_URI must be set together');
+  }
+  for (const [name, value] of [['OIDC_ISSUER_URL', e.OIDC_ISSUER_URL], ['OIDC_REDIRECT_URI', e.OIDC_REDIRECT_URI]] as const) {
+    if (value === undefined) continue;
+    const https = /^https:\/\/\S+$/.test(value);
+    if (!https && !(e.OIDC_ALLOW_HTTP && /^http:\/\/\S+$/.test(value))) problems.push(`${name}: must be an https:// URL (http:// only with OIDC_ALLOW_HTTP=true)`);
+  }
+  if (e.OIDC_ALLOW_HTTP && e.NODE_ENV === 'production') problems.push('OIDC_ALLOW_HTTP: not allowed in production');
+  if (!e.AUTH_LOCAL_ACCOUNTS && e.OIDC_ISSUER_URL === undefined) {
+    problems.push('AUTH_LOCAL_ACCOUNTS: can be false only with single sign-on configured (OIDC_ISSUER_URL)');
+  }
   if (e.AUTH_TOKEN_TTL_SECONDS > e.AUTH_TOKEN_MAX_TTL_SECONDS) {
     problems.push('AUTH_TOKEN_TTL_SECONDS: must not exceed AUTH_TOKEN_MAX_TTL_SECONDS');
   }
@@ -190,6 +254,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       corsOrigins: (e.CODEC_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     },
     auth: { tokenSecret: e.AUTH_TOKEN_SECRET, tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS, tokenMaxTtlSeconds: e.AUTH_TOKEN_MAX_TTL_SECONDS },
+    metrics: { token: e.METRICS_TOKEN, workerBindAddress: e.TEMPORAL_METRICS_BIND_ADDRESS },
+    login: {
+      localAccounts: e.AUTH_LOCAL_ACCOUNTS,
+      oidc:
+        e.OIDC_ISSUER_URL && e.OIDC_CLIENT_ID && e.OIDC_REDIRECT_URI
+          ? {
+              issuer: e.OIDC_ISSUER_URL,
+              clientId: e.OIDC_CLIENT_ID,
+              clientSecret: e.OIDC_CLIENT_SECRET,
+              redirectUri: e.OIDC_REDIRECT_URI,
+              scopes: e.OIDC_SCOPES,
+              claims: { role: e.OIDC_ROLE_CLAIM, comune: e.OIDC_COMUNE_CLAIM, ambito: e.OIDC_AMBITO_CLAIM },
+              label: e.OIDC_LABEL,
+              allowHttp: e.OIDC_ALLOW_HTTP,
+            }
+          : undefined,
+    },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     dateWindows: {
       clockSkewMinutes: e.INPUT_CLOCK_SKEW_MINUTES,
       reportedAtMaxAgeDays: e.REPORTED_AT_MAX_AGE_DAYS,

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { Keyring } from '../temporal/keyring';
@@ -8,7 +8,9 @@ import type { TokenVerifier } from './auth/tokens';
 import { bearerRoleOrLoopback, createCodecRouter, denyAll, loopbackOnly, type AuthorizeHook } from './codec-router';
 import { createHealthRouter, type HealthChecks } from './health';
 import { httpLogger, requestId } from './logger';
+import type { ServiceMetrics } from './metrics';
 import { notFoundHandler, problemErrorHandler } from './problem';
+import { securityHeaders } from './security-headers';
 
 export interface AppDeps {
   config: AppConfig;
@@ -27,6 +29,10 @@ export interface AppDeps {
   };
   /** Adds the feature routes; called after the base middleware and before the 404/error handlers. */
   mount?: (app: Express) => void;
+  /** `GET /metrics` and the latency histograms (src/api/metrics.ts). */
+  metrics?: ServiceMetrics;
+  /** Tracing of each request (src/telemetry/tracing.ts), when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing?: RequestHandler;
   /** Readiness time box per check, ms (default 2000). */
   readinessTimeoutMs?: number;
 }
@@ -51,17 +57,20 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', false);
 
   app.use(requestId);
+  if (deps.tracing) app.use(deps.tracing);
+  if (deps.metrics) app.use(deps.metrics.middleware);
   app.use(httpLogger(logger));
+  app.use(securityHeaders());
   app.use((_req, res, next) => {
     // Answers may hold case data: nothing is cached by browsers or proxies.
     res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
   // Only JSON media types are parsed, so a cross-site "simple" (text/plain) POST never gets a body.
   // Invalid UTF-8 (overlong forms, stray bytes) is refused rather than silently turned into U+FFFD.
   app.use(express.json({ limit: config.api.bodyLimit, type: ['application/json', 'application/*+json'], verify: requireUtf8 }));
 
+  if (deps.metrics) app.use(deps.metrics.router);
   app.use(createHealthRouter(health, { timeoutMs: deps.readinessTimeoutMs, logger }));
   if (codec !== undefined) {
     const production = config.env === 'production';

@@ -233,15 +233,20 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/reference/users', summary: 'Utenti attivi (per riassegnare un’attività)', action: 'task.reassign', request: { query: userListQuery }, ok: { status: 200, description: 'Utenti', schema: z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES), comuneCode: z.string().nullable() })) }) }, errors: [400, 401, 403] },
 ];
 
+/** The major version of the API in the path. */
+export const API_V1_PREFIX = '/api/v1';
+
 export function buildOpenApiDocument(): Record<string, unknown> {
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   for (const op of OPERATIONS) {
     const isPublic = op.path === '/api/auth/login';
+    // Listed under the versioned path; `/api/…` answers the same (an alias for existing callers).
+    const path = op.path.replace(/^\/api\//, `${API_V1_PREFIX}/`);
     const roles = op.action ? PERMISSIONS[op.action].join(', ') : 'tutti i ruoli';
     registry.registerPath({
       method: op.method,
-      path: op.path,
+      path,
       summary: op.summary,
       description: isPublic ? 'Pubblico (limitato nei tentativi falliti).' : `Ruoli: ${roles}.`,
       tags: [op.path.split('/')[2] ?? 'api'],
@@ -259,7 +264,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
     info: {
       title: 'PIS case management API',
       version: '0.1.0',
-      description: 'API per operatori e coordinatori del Pronto Intervento Sociale. Errori in application/problem+json.',
+      description:
+        'API per operatori e coordinatori del Pronto Intervento Sociale. Errori in application/problem+json. ' +
+        'Versione nel percorso (/api/v1/…); gli stessi percorsi senza versione (/api/…) restano disponibili.',
     },
     servers: [{ url: '/' }],
   }) as unknown as Record<string, unknown>;

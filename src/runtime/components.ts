@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { outboxOnlyNotifier } from '../activities/notifier';
 import { createApp } from '../api/app';
+import { createServiceMetrics } from '../api/metrics';
+import { startTracing, type Tracing } from '../telemetry/tracing';
 import { startReconciler } from '../cases/reconciler';
 import { createAuth } from '../api/routes';
 import { databaseHealthCheck, temporalHealthCheck } from '../api/health';
@@ -197,13 +199,32 @@ export function openPrisma(url: string, stack: ShutdownStack): PrismaClient {
   return prisma;
 }
 
+let processTracing: { tracing: Tracing | undefined } | undefined;
+
+/**
+ * Tracing of this process (OTEL_EXPORTER_OTLP_ENDPOINT), started once, before the first Temporal
+ * connection; `undefined` when off. Flushed and stopped last on shutdown.
+ */
+export function startProcessTracing(config: AppConfig, stack: ShutdownStack, logger: Logger): Tracing | undefined {
+  if (processTracing === undefined) {
+    const tracing = startTracing(config);
+    processTracing = { tracing };
+    if (tracing !== undefined) {
+      logger.info({ endpoint: redactUrl(config.tracing.otlpEndpoint ?? '') }, 'tracing on: spans exported over OTLP/HTTP');
+      stack.defer('tracing (flush)', () => tracing.shutdown());
+    }
+  }
+  return processTracing.tracing;
+}
+
 export async function connectClient(
   config: AppConfig,
   address: string,
   dataConverter: DataConverter,
   stack: ShutdownStack,
 ): Promise<{ client: Client; connection: Connection }> {
-  const handle = await connectTemporal(config.temporal, { address, dataConverter }).catch((err: unknown) => {
+  const interceptors = processTracing?.tracing?.clientInterceptors;
+  const handle = await connectTemporal(config.temporal, { address, dataConverter, interceptors }).catch((err: unknown) => {
     throw new StartupError(`Cannot connect to Temporal at ${address} (TEMPORAL_ADDRESS): ${(err as Error).message}`, { cause: err });
   });
   stack.defer('Temporal client connection', () => handle.connection.close());
@@ -237,6 +258,7 @@ export async function startWorker(opts: {
     activities: createActivities({ prisma: opts.prisma, notifier: outboxOnlyNotifier }),
     dataConverter: opts.dataConverter,
     deployment: config.temporal.deployment,
+    tracing: processTracing?.tracing?.worker,
   });
   const running = worker.run();
   // The rejection is handled by whoever awaits `running`; this only keeps it from being "unhandled".
@@ -265,6 +287,8 @@ export async function startHttpApi(opts: {
   temporalTarget?: TemporalTarget;
   keyring: Keyring;
   stack: ShutdownStack;
+  /** The worker runs in this process: its Temporal metrics are part of `/metrics`. */
+  workerInProcess?: boolean;
 }): Promise<HttpServerHandle> {
   const { config, logger, temporal } = opts;
   // One token service for the operator API and the codec endpoint's gate.
@@ -282,6 +306,13 @@ export async function startHttpApi(opts: {
       }),
     },
     codec: { keyring: opts.keyring, verifier: auth },
+    tracing: processTracing?.tracing?.requestMiddleware,
+    metrics: createServiceMetrics({
+      prisma: opts.prisma,
+      token: config.metrics.token,
+      // Only when the worker runs in this process (`npm start`); the API alone has none to show.
+      workerMetricsAddress: opts.workerInProcess ? config.metrics.workerBindAddress : undefined,
+    }),
     mount: (express) =>
       mountOperatorApi(express, {
         prisma: opts.prisma,

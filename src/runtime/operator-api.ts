@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { TokenService } from '../api/auth';
 import { createAuth, mountApiRoutes } from '../api/routes';
 import { mountConsole } from '../api/routes/console';
+import { mountSso } from '../api/sso-router';
 import type { AppConfig } from '../config';
 import { DEMO_USERS, seedDemoUsers } from '../db/demo-users';
 import type { PrismaClient } from '../generated/prisma/client';
@@ -20,7 +21,10 @@ export interface OperatorApiDeps {
 }
 
 export function mountOperatorApi(app: Express, deps: OperatorApiDeps & { auth?: TokenService }): void {
-  mountApiRoutes(app, { ...deps, auth: deps.auth ?? createAuth(deps.config, deps.prisma) });
+  const auth = deps.auth ?? createAuth(deps.config, deps.prisma);
+  // Single sign-on and the login methods first: they can turn the password login off.
+  mountSso(app, { config: deps.config, prisma: deps.prisma, auth, logger: deps.logger });
+  mountApiRoutes(app, { ...deps, auth });
   mountConsole(app);
 }
 

@@ -32,8 +32,12 @@ const PINO_LEVEL: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'
   ERROR: 'error',
 };
 
-/** Temporal SDK and worker logs go to the app's logger; no signal handling by the SDK. */
-export function installTemporalRuntime(logger: Logger): void {
+/**
+ * Temporal SDK and worker logs go to the app's logger; no signal handling by the SDK. With
+ * `metricsBindAddress`, the Runtime serves the SDK's worker and client metrics in the Prometheus
+ * format on that address (`/metrics`), which the API's `/metrics` appends when in this process.
+ */
+export function installTemporalRuntime(logger: Logger, opts: { metricsBindAddress?: string } = {}): void {
   const sdk = logger.child({ component: 'temporal-sdk' });
   const log = (level: LogLevel, message: string, meta?: LogMetadata) => sdk[PINO_LEVEL[level]](meta ?? {}, message);
   const temporalLogger: TemporalLogger = {
@@ -47,6 +51,9 @@ export function installTemporalRuntime(logger: Logger): void {
   Runtime.install({
     logger: temporalLogger,
     shutdownSignals: [],
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      ...(opts.metricsBindAddress !== undefined && { metrics: { prometheus: { bindAddress: opts.metricsBindAddress } } }),
+    },
   });
 }

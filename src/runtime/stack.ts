@@ -12,6 +12,7 @@ import {
   reclaimOrphans,
   startDatabase,
   startHttpApi,
+  startProcessTracing,
   startTemporal,
   startWorker,
 } from './components';
@@ -20,6 +21,7 @@ import { StartupError } from './errors';
 import { seedDevelopmentUsers } from './operator-api';
 import { assertPortsFree, type PortClaim } from './ports';
 import { installTemporalRuntime } from './process-hooks';
+import { freePort } from '../embedded/ports';
 
 /**
  * `npm start`: the whole system in one process for a laptop or a demo. PostgreSQL and the
@@ -33,7 +35,9 @@ export async function startStack({ config, logger, stack }: BootContext): Promis
   prepareDataDir(config.dataDir, { embeddedPostgres: embeddedPg });
   await reclaimOrphans(config, logger);
   await assertPortsFree(portClaims(config));
-  installTemporalRuntime(logger);
+  // Worker and API in one process: the SDK's metrics on a local port, appended to the API's /metrics.
+  config = { ...config, metrics: { ...config.metrics, workerBindAddress: config.metrics.workerBindAddress ?? `127.0.0.1:${await freePort('127.0.0.1')}` } };
+  installTemporalRuntime(logger, { metricsBindAddress: config.metrics.workerBindAddress });
   const keyring = keyringFromConfig(config.codec, config.dataDir);
   const dataConverter = createDataConverter(keyring);
 
@@ -56,7 +60,7 @@ export async function startStack({ config, logger, stack }: BootContext): Promis
   // The embedded Temporal UI calls the codec endpoint from the browser: allow its origin.
   const uiOrigins = temporal.embedded && temporal.uiUrl ? localOrigins(temporal.uiUrl) : [];
   const apiConfig: AppConfig = { ...config, codec: { ...config.codec, corsOrigins: [...config.codec.corsOrigins, ...uiOrigins] } };
-  const http = await startHttpApi({ config: apiConfig, logger, database, prisma, temporal: client, temporalTarget: temporal, keyring, stack });
+  const http = await startHttpApi({ config: apiConfig, logger, database, prisma, temporal: client, temporalTarget: temporal, keyring, stack, workerInProcess: true });
 
   const failures = [workerFailure(worker.running, stack)];
   if (database.process) failures.push(database.process.failed);
@@ -70,7 +74,9 @@ export async function startStack({ config, logger, stack }: BootContext): Promis
 /** `src/worker.ts`: the case worker alone, against an external PostgreSQL and Temporal. */
 export async function startWorkerOnly({ config, logger, stack }: BootContext): Promise<Running> {
   const { databaseUrl, temporalAddress } = requireExternalServices(config, 'worker');
-  installTemporalRuntime(logger);
+  // A worker alone has no HTTP server: Prometheus scrapes the Runtime's exporter directly.
+  installTemporalRuntime(logger, { metricsBindAddress: config.metrics.workerBindAddress });
+  startProcessTracing(config, stack, logger);
   const dataConverter = createDataConverter(keyringFromConfig(config.codec, config.dataDir));
   const prisma = openPrisma(databaseUrl.url, stack);
   const worker = await startWorker({ config, address: temporalAddress, prisma, dataConverter, stack, logger });
@@ -97,6 +103,7 @@ export async function startApiOnly({ config, logger, stack }: BootContext, opts:
   const { databaseUrl: database, temporalAddress } = requireExternalServices(config, 'API server');
   await assertPortsFree([{ host: config.api.host, port: config.api.port, setting: 'API_PORT', purpose: 'the HTTP API' }]);
   if (opts.migrate) await migrateAndSeed(database.url, logger);
+  startProcessTracing(config, stack, logger);
   const keyring = keyringFromConfig(config.codec, config.dataDir);
   const prisma = openPrisma(database.url, stack);
   const client = await connectClient(config, temporalAddress, createDataConverter(keyring), stack);

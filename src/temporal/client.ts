@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { Client, Connection, type TLSConfig, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { AppConfig } from '../config';
@@ -14,6 +14,8 @@ export interface ConnectTemporalOptions {
   dataConverter?: DataConverter;
   /** Overrides `config.address`, e.g. the address of an embedded dev server started at boot. */
   address?: string;
+  /** Workflow client interceptors (tracing). */
+  interceptors?: WorkflowClientInterceptor[];
 }
 
 export interface TemporalClientHandle {
@@ -30,7 +32,12 @@ export async function connectTemporal(
     tls: tlsConfig(config),
     apiKey: config.apiKey,
   });
-  const client = new Client({ connection, namespace: config.namespace, dataConverter: opts.dataConverter });
+  const client = new Client({
+    connection,
+    namespace: config.namespace,
+    dataConverter: opts.dataConverter,
+    ...(opts.interceptors && { interceptors: { workflow: opts.interceptors } }),
+  });
   return { connection, client };
 }
 

@@ -1,20 +1,37 @@
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import type { CaseActivities } from '../activities/types';
 import { FAILURE_CONVERTER_PATH } from './data-converter';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
-let bundle: Promise<WorkflowBundle> | undefined;
+/** Workflow interceptor modules of a traced bundle: trace headers passed on to activities, nothing else. */
+export const TRACING_WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./workflow-interceptors')];
 
-/** The workflow bundle, built once per process (webpack takes seconds; tests start many workers). */
-export function caseWorkflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: quietBundlerLogger,
-  });
+const bundles = new Map<boolean, Promise<WorkflowBundle>>();
+
+/**
+ * The workflow bundle, built once per process (webpack takes seconds; tests start many workers).
+ * `tracing`: with the trace-propagating workflow interceptors (headers only, no commands).
+ */
+export function caseWorkflowBundle(opts: { tracing?: boolean } = {}): Promise<WorkflowBundle> {
+  const tracing = opts.tracing === true;
+  let bundle = bundles.get(tracing);
+  if (bundle === undefined) {
+    bundle = bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: quietBundlerLogger,
+      ...(tracing && { workflowInterceptorModules: TRACING_WORKFLOW_INTERCEPTOR_MODULES }),
+    });
+    bundles.set(tracing, bundle);
+  }
   return bundle;
+}
+
+/** What a traced worker adds (src/telemetry/tracing.ts): the activity interceptors. */
+export interface WorkerTracing {
+  interceptors: NonNullable<WorkerOptions['interceptors']>;
 }
 
 const quietBundlerLogger = {
@@ -42,6 +59,8 @@ export interface CaseWorkerOptions {
   deployment?: { name: string; buildId: string };
   /** Another build of the workflow code (tests of version rollouts); default: this checkout's. */
   workflowBundle?: WorkflowBundle;
+  /** Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT): the traced bundle, interceptors and sinks. */
+  tracing?: WorkerTracing;
 }
 
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
@@ -49,8 +68,9 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowBundle: options.workflowBundle ?? (await caseWorkflowBundle()),
+    workflowBundle: options.workflowBundle ?? (await caseWorkflowBundle({ tracing: options.tracing !== undefined })),
     activities: options.activities,
+    ...(options.tracing && { interceptors: options.tracing.interceptors }),
     dataConverter: options.dataConverter,
     shutdownGraceTime: `${options.shutdownGraceSeconds ?? 10} seconds`,
     workerDeploymentOptions: options.deployment

@@ -392,39 +392,58 @@ describe('case and task reads', () => {
   });
 });
 
+describe('API version in the path', () => {
+  it('/api/v1/… answers what /api/… answers, with the same rules', async () => {
+    const [v1, alias] = await Promise.all([
+      request(h.app).get(`/api/v1/cases/${caseId}`).set(...bearer(h, 'coordinatore')),
+      request(h.app).get(`/api/cases/${caseId}`).set(...bearer(h, 'coordinatore')),
+    ]);
+    expect(v1.status).toBe(200);
+    expect(v1.body).toEqual(alias.body);
+    expect((await request(h.app).get(`/api/v1/cases/${caseId}`)).status).toBe(401);
+    expect((await request(h.app).get(`/api/v1/cases/${caseId}`).set(...bearer(h, 'as.lainate'))).status).toBe(403);
+    const login = await request(h.app).post('/api/v1/auth/login').send({ username: 'intake', password: 'demo-intake-pis' });
+    expect(login.status).toBe(200);
+    expect((await request(h.app).get('/api/v1/auth/me').set('Authorization', `Bearer ${body(login).token as string}`)).body).toMatchObject({ id: 'u-intake', role: 'intake_operator' });
+    expect((await request(h.app).get('/api/v1/nothing-here').set(...bearer(h, 'coordinatore'))).status).toBe(404);
+    expect((await request(h.app).get('/api/v1/openapi.json')).status).toBe(200);
+  });
+});
+
 describe('OpenAPI and docs', () => {
-  it('GET /api/openapi.json documents every operation, generated from the zod schemas', async () => {
+  it('GET /api/v1/openapi.json documents every operation, generated from the zod schemas', async () => {
     const res = await request(h.app).get('/api/openapi.json');
     expect(res.status).toBe(200);
     const doc = res.body as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { required?: string[] } }> }; security?: unknown[] }>> };
     expect(doc.openapi).toBe('3.0.3');
     expect(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`))).toEqual(
       expect.arrayContaining([
-        'POST /api/auth/login',
-        'POST /api/auth/logout',
-        'POST /api/auth/logout-all',
-        'GET /api/auth/me',
-        'POST /api/cases',
-        'GET /api/cases',
-        'GET /api/cases/{id}',
-        'POST /api/cases/{id}/notes',
-        'POST /api/cases/{id}/cancel',
-        'POST /api/cases/{id}/override-scope',
-        'POST /api/cases/{id}/move-handover',
-        'POST /api/cases/{id}/escalate',
-        'GET /api/tasks',
-        'GET /api/tasks/{id}',
-        'POST /api/tasks/{id}/claim',
-        'POST /api/tasks/{id}/complete',
-        'POST /api/tasks/{id}/reassign',
-        'GET /api/supervision/stuck',
-        'GET /api/supervision/summary',
+        'POST /api/v1/auth/login',
+        'POST /api/v1/auth/logout',
+        'POST /api/v1/auth/logout-all',
+        'GET /api/v1/auth/me',
+        'POST /api/v1/cases',
+        'GET /api/v1/cases',
+        'GET /api/v1/cases/{id}',
+        'POST /api/v1/cases/{id}/notes',
+        'POST /api/v1/cases/{id}/cancel',
+        'POST /api/v1/cases/{id}/override-scope',
+        'POST /api/v1/cases/{id}/move-handover',
+        'POST /api/v1/cases/{id}/escalate',
+        'GET /api/v1/tasks',
+        'GET /api/v1/tasks/{id}',
+        'POST /api/v1/tasks/{id}/claim',
+        'POST /api/v1/tasks/{id}/complete',
+        'POST /api/v1/tasks/{id}/reassign',
+        'GET /api/v1/supervision/stuck',
+        'GET /api/v1/supervision/summary',
       ]) as unknown,
     );
-    const intake = doc.paths['/api/cases']?.post?.requestBody?.content['application/json']?.schema;
+    expect(Object.keys(doc.paths).every((p) => p.startsWith('/api/v1/'))).toBe(true);
+    const intake = doc.paths['/api/v1/cases']?.post?.requestBody?.content['application/json']?.schema;
     expect(intake?.required).toEqual(expect.arrayContaining(['reportingForce', 'reportNumber', 'eventComuneCode', 'people']));
-    expect(doc.paths['/api/cases']?.get?.security).toEqual([{ bearer: [] }]);
-    expect(doc.paths['/api/auth/login']?.post?.security).toBeUndefined();
+    expect(doc.paths['/api/v1/cases']?.get?.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/api/v1/auth/login']?.post?.security).toBeUndefined();
   });
 
   it('GET /api/docs is a self-contained page under a strict CSP', async () => {

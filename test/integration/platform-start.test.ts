@@ -223,6 +223,12 @@ linuxOnly('npm start (src/main.ts)', () => {
     expect(await caseRow(url, caseId)).toEqual({ id: caseId, workflow_id: workflowId });
     const before = await describeWorkflow(temporalAddress, workflowId);
     expect(before.runId).not.toBe('');
+    // /metrics (from this machine): the service's series and the in-process worker's SDK metrics.
+    const metrics = await fetch(`${apiUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/^pis_open_cases\{status="[a-z_]+",step="[a-z_]+"\} 1$/m);
+    expect(text).toMatch(/^temporal_\w+(\{[^}]*\})? \d/m);
 
     // SIGTERM: exit 0, nothing left behind.
     expect(await stopStack(first)).toBe(0);

@@ -3,6 +3,7 @@ import type { Comune, Page, Role, Session } from './api';
 import { logout as logoutOnServer } from './api';
 import { ComuniProvider } from './components/ui';
 import { roleLabel } from './labels';
+import { Accessibility } from './pages/Accessibility';
 import { CasePage } from './pages/CasePage';
 import { CasesList } from './pages/CasesList';
 import { ComuneView } from './pages/ComuneView';
@@ -28,6 +29,9 @@ export const NAV: NavItem[] = [
   { path: '/casi', text: 'Casi', roles: ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] },
 ];
 
+/** The accessibility statement: for everyone, signed in or not (linked in the footer and on the login page). */
+export const ACCESSIBILITY_PATH = '/accessibilita';
+
 export function homeOf(role: Role): string {
   return NAV.find((n) => n.roles.includes(role))?.path ?? '/casi';
 }
@@ -42,6 +46,7 @@ function Routes() {
   if ((m = match('/casi/:id', path))) return <CasePage id={m.id!} key={m.id} />;
   if ((m = match('/attivita/:id', path))) return <TaskPage id={m.id!} key={m.id} />;
   const base = path.split('?')[0]!;
+  if (base === ACCESSIBILITY_PATH) return <Accessibility signedIn />;
   if (!allowed(base)) {
     if (base === '/' || base === '') {
       navigate(homeOf(role));
@@ -111,18 +116,29 @@ function Shell() {
       <main id="main" tabIndex={-1} className="container py-3">
         <Routes />
       </main>
+      <footer className="container py-3 small border-top">
+        <a href={`#${ACCESSIBILITY_PATH}`}>Dichiarazione di accessibilità</a>
+      </footer>
     </ComuniProvider>
   );
 }
 
 export function App() {
   const [session, setSession] = useSessionState();
+  const route = useRoute();
   const logout = useCallback(() => {
     if (session) void logoutOnServer(session.token);
     setSession(null);
     navigate('/');
   }, [session, setSession]);
   if (!session) {
+    if (route.split('?')[0] === ACCESSIBILITY_PATH) {
+      return (
+        <main id="main" className="container my-5">
+          <Accessibility signedIn={false} />
+        </main>
+      );
+    }
     return (
       <Login
         onLogin={(s: Session) => {

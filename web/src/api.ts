@@ -167,6 +167,21 @@ export function client(token: string | null) {
 }
 export type Api = ReturnType<typeof client>;
 
+export interface LoginMethods {
+  local: boolean;
+  sso: { label: string; loginUrl: string } | null;
+}
+
+/** What the login page offers; on any failure, the password form alone (the old behaviour). */
+export async function loginMethods(): Promise<LoginMethods> {
+  try {
+    const { data } = await apiFetch<LoginMethods>(null, 'GET', '/api/v1/auth/methods');
+    return data;
+  } catch {
+    return { local: true, sso: null };
+  }
+}
+
 export async function login(username: string, password: string): Promise<Session> {
   const { data } = await apiFetch<Session>(null, 'POST', '/api/auth/login', { username, password });
   return data;

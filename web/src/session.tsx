@@ -13,7 +13,29 @@ interface SessionContext {
 
 const Ctx = createContext<SessionContext | null>(null);
 
+/**
+ * Back from single sign-on the API puts the session in the URL fragment (`#sso=<base64url JSON>`):
+ * it is taken once, kept like a password login's, and removed from the address bar and history.
+ */
+export function takeSsoSession(): Session | null {
+  const m = /^#sso=([A-Za-z0-9_-]+)$/.exec(window.location.hash);
+  if (!m) return null;
+  window.history.replaceState(null, '', `${window.location.pathname}#/`);
+  try {
+    const b64 = m[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const json = new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+    const s = JSON.parse(json) as Session;
+    if (typeof s.token !== 'string' || typeof s.expiresAt !== 'string' || typeof s.user?.role !== 'string') return null;
+    saveSession(s);
+    return s;
+  } catch {
+    return null;
+  }
+}
+
 export function loadSession(): Session | null {
+  const sso = takeSsoSession();
+  if (sso) return sso;
   try {
     const raw = sessionStorage.getItem(KEY);
     if (!raw) return null;

@@ -1,30 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type Response, Router } from 'express';
+import { securityHeaders } from '../security-headers';
 
 /**
  * The operators' web console (web/, built by `npm run build:web` into web/dist), served by the API
  * process at `/`. One page with hash routes, so only `/` and the hashed files under `/assets` are
  * served; everything under /api, /codec and the health routes is untouched. The page talks only to
- * `/api` on the same origin, under a strict Content Security Policy.
+ * `/api` on the same origin, under the strict Content Security Policy of src/api/security-headers.ts.
  */
 
 export const DEFAULT_CONSOLE_DIR = path.resolve('web/dist');
-
-const CSP = [
-  "default-src 'self'",
-  // No eval: the task forms' validators are compiled at build time (web/task-validators.ts).
-  "script-src 'self'",
-  // Bootstrap Italia and the form renderer set inline style attributes.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const NOT_BUILT = `<!doctype html><html lang="it"><head><meta charset="utf-8"><title>PIS – console non disponibile</title></head>
 <body><h1>Console non ancora compilata</h1><p>Eseguire <code>npm run build:web</code> (lo fa già <code>npm start</code>) e ricaricare la pagina.</p>
@@ -33,10 +19,9 @@ const NOT_BUILT = `<!doctype html><html lang="it"><head><meta charset="utf-8"><t
 export function consoleRouter(opts: { dir?: string } = {}): Router {
   const dir = opts.dir ?? DEFAULT_CONSOLE_DIR;
   const router = Router();
+  // The same headers as every answer of the app (CSP, no framing): here too when mounted alone.
+  router.use(securityHeaders());
   const sendIndex = (res: Response) => {
-    res.setHeader('Content-Security-Policy', CSP);
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('X-Frame-Options', 'DENY');
     const index = path.join(dir, 'index.html');
     if (!fs.existsSync(index)) {
       res.status(503).type('html').send(NOT_BUILT);

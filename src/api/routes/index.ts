@@ -9,11 +9,15 @@ import { requestsRouter } from './requests';
 import { tasksRouter } from './tasks';
 
 export type { ApiDeps } from './context';
+
+/** The versioned path first: `/api/v1/x` must not reach the alias as `/v1/x`. */
+export const API_MOUNT_PATHS = ['/api/v1', '/api'];
 export { createAuth, type TokenService, type TokenVerifier } from '../auth';
 
 /**
- * The operator and supervisor API under `/api`. Public: login, the OpenAPI document and its page;
- * everything else needs a bearer token.
+ * The operator and supervisor API under `/api/v1` (the version in the path, as the AgID
+ * interoperability guidelines ask) and, as a permanent alias, under `/api`: one router mounted
+ * twice. Public: login, the OpenAPI document and its page; everything else needs a bearer token.
  */
 export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   const api = Router();
@@ -25,5 +29,5 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
-  app.use('/api', api);
+  app.use(API_MOUNT_PATHS, api);
 }
