@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { classifyDbError } from '../db/errors';
 import { PERSISTENCE_FAILED, PERSISTENCE_TRANSIENT, type PersistenceFailureInfo } from './types';
 
 /**
@@ -17,12 +18,10 @@ export interface PersistenceErrorInfo extends PersistenceFailureInfo {
   permanent: boolean;
 }
 
-/** SQLSTATE classes of errors that no retry can fix (PostgreSQL Appendix A). */
+/** SQLSTATE classes that no retry can fix, beyond data (22) and constraint (23) errors. */
 const PERMANENT_SQLSTATE_CLASSES = new Set([
   '0A', // feature not supported
   '21', // cardinality violation
-  '22', // data exception (e.g. 22P05: \u0000 in jsonb, 22021: invalid byte sequence)
-  '23', // integrity constraint violation
   '2F', // SQL routine exception
   '42', // syntax error or access rule violation (e.g. a missing column: schema drift)
   '44', // with check option violation
@@ -32,45 +31,19 @@ const PERMANENT_SQLSTATE_CLASSES = new Set([
 /** Prisma codes that say the request itself is wrong (bad value, missing row, constraint). */
 const PERMANENT_PRISMA_CODES = new Set(['P2000', 'P2002', 'P2003', 'P2004', 'P2005', 'P2006', 'P2007', 'P2011', 'P2012', 'P2019', 'P2020', 'P2023', 'P2025']);
 
-interface DriverAdapterCause {
-  originalCode?: unknown;
-  code?: unknown;
-  kind?: unknown;
-}
-
-function adapterCause(err: object): DriverAdapterCause | undefined {
-  const meta = (err as { meta?: { driverAdapterError?: { cause?: unknown } } }).meta;
-  const cause = meta?.driverAdapterError?.cause ?? (err as { cause?: unknown }).cause;
-  return typeof cause === 'object' && cause !== null ? cause : undefined;
-}
-
-function sqlStateOf(err: object, cause: DriverAdapterCause | undefined): string | undefined {
-  // The adapter's cause carries PostgreSQL's own code (P0001 is a SQLSTATE there, not Prisma's).
-  for (const candidate of [cause?.originalCode, cause?.code]) {
-    if (typeof candidate === 'string' && /^[0-9A-Z]{5}$/.test(candidate)) return candidate;
-  }
-  const own = (err as { code?: unknown }).code;
-  return typeof own === 'string' && /^[0-9A-Z]{5}$/.test(own) && !/^P\d{4}$/.test(own) ? own : undefined;
-}
-
+/** One classification for the API and the activities (src/db/errors.ts); this adds what "permanent" means for a write. */
 export function classifyPersistenceError(err: unknown): PersistenceErrorInfo {
-  if (typeof err !== 'object' || err === null) return { permanent: false, errorClass: typeof err, code: '' };
-  const errorClass = (err as { name?: unknown }).name;
-  const cause = adapterCause(err);
-  const prismaCode = (err as { code?: unknown }).code;
-  const sqlState = sqlStateOf(err, cause);
-  const kind = typeof cause?.kind === 'string' && cause.kind !== 'postgres' ? cause.kind : undefined;
-  const code = [typeof prismaCode === 'string' && /^P\d{4}$/.test(prismaCode) ? prismaCode : undefined, sqlState, kind]
-    .filter((c): c is string => c !== undefined)
-    .filter((c, i, all) => all.indexOf(c) === i)
-    .join('/');
-  const name = typeof errorClass === 'string' ? errorClass : 'Error';
-  let permanent = false;
-  if (sqlState !== undefined) permanent = PERMANENT_SQLSTATE_CLASSES.has(sqlState.slice(0, 2));
-  else if (typeof prismaCode === 'string' && PERMANENT_PRISMA_CODES.has(prismaCode)) permanent = true;
-  // A query Prisma refuses to build (wrong shape of data) fails the same way every time.
-  else if (name === 'PrismaClientValidationError') permanent = true;
-  return { permanent, errorClass: name, code };
+  const c = classifyDbError(err);
+  const sqlState = c.code !== undefined && /^[0-9A-Z]{5}$/.test(c.code) ? c.code : undefined;
+  const permanent =
+    c.kind === 'data' ||
+    c.kind === 'constraint' ||
+    (c.kind === 'unknown' &&
+      ((sqlState !== undefined && PERMANENT_SQLSTATE_CLASSES.has(sqlState.slice(0, 2))) ||
+        (sqlState === undefined && c.prismaCode !== undefined && PERMANENT_PRISMA_CODES.has(c.prismaCode)) ||
+        c.errorClass === 'PrismaClientValidationError'));
+  const code = [c.prismaCode, c.code].filter((x): x is string => x !== undefined).filter((x, i, all) => all.indexOf(x) === i).join('/');
+  return { permanent, errorClass: c.errorClass, code };
 }
 
 /**
