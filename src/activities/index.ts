@@ -2,7 +2,7 @@ import { isOfficeOpen, nextOpening, type OfficeCalendar } from '../calendar';
 import type { PrismaClient } from '../generated/prisma/client';
 import { Prisma } from '../generated/prisma/client';
 import { LAW_ENFORCEMENT_FORCES } from '../workflows/definitions';
-import type { TaskForm } from '../workflows/forms';
+import type { TaskForm } from '../workflows/steps/registry';
 import type { HandoverTarget, PendingSubmission, ScopeAssessment } from '../workflows/model';
 import type { Notifier } from './notifier';
 import { persistenceFailure } from './persistence-errors';

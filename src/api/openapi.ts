@@ -2,7 +2,7 @@ import { OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from '@asteasol
 import { z } from 'zod';
 import { intakeSchema } from '../cases/intake-schema';
 import { CASE_STATUSES, RISK_LEVELS, ROLES, STEPS } from '../workflows/definitions';
-import { TASK_TYPES } from '../workflows/forms';
+import { TASK_TYPES } from '../workflows/steps/registry';
 import { PERMISSIONS, type Action } from './authorization';
 import {
   caseDetailQuery,

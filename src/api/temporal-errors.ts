@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { CaseErrorType, ERROR_HTTP_STATUS } from '../workflows/definitions';
-import type { FormIssue } from '../workflows/forms';
+import type { FormIssue } from '../workflows/steps/registry';
 import { ProblemError } from './problem';
 
 /**

@@ -28,8 +28,8 @@ import {
   SA_STATUS,
   SA_STEP,
 } from './search-attributes';
+import { closeCase } from './steps/closure/close';
 import {
-  closeCase,
   decide,
   ensureTask,
   isTaskActive,

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../domain';
 import type { CaseView, ProtocolSettings } from './model';
-import type { FormData, TaskType } from './forms';
+import type { FormData, TaskType } from './steps/registry';
 
 /**
  * The contract between the API and the case workflow: message names, task queue, workflow-ID
@@ -15,15 +16,7 @@ export function caseWorkflowId(caseId: string): string {
   return `pis-case-${caseId}`;
 }
 
-export const ROLES = ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface Actor {
-  userId: string;
-  role: Role;
-  /** Only for social workers: the Comune (ISTAT code) they work for. */
-  comuneCode?: string;
-}
+export { type Actor, CaseErrorType, ERROR_HTTP_STATUS, ROLES, type Role } from '../domain';
 
 export const TARGET_CATEGORIES = [
   'adults_families_marginality',
@@ -62,18 +55,7 @@ export interface CaseWorkflowInput {
   protocol: ProtocolSettings;
 }
 
-export const STEPS = [
-  'intake',
-  'scope_review',
-  'take_charge',
-  'risk_check',
-  'intervention',
-  'anti_violence',
-  'minor_protection',
-  'handover',
-  'closure',
-] as const;
-export type Step = (typeof STEPS)[number];
+export { STEPS, type Step } from './steps/registry';
 
 export const CASE_STATUSES = ['intake', 'scope_review', 'open', 'awaiting_handover', 'handover', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -89,38 +71,6 @@ export const OUTCOME_CODES = [
   'cancelled',
 ] as const;
 export type OutcomeCode = (typeof OUTCOME_CODES)[number];
-
-/** One error vocabulary for workflow and API (ApplicationFailure.type ⇒ HTTP status). */
-export const CaseErrorType = {
-  TaskNotFound: 'TASK_NOT_FOUND',
-  TaskNotOpen: 'TASK_NOT_OPEN',
-  AlreadyClaimed: 'ALREADY_CLAIMED',
-  NotAssignee: 'NOT_ASSIGNEE',
-  WrongRole: 'WRONG_ROLE',
-  InvalidForm: 'INVALID_FORM',
-  InvalidRequest: 'INVALID_REQUEST',
-  CaseClosed: 'CASE_CLOSED',
-  /** A write of the case failed permanently: nothing more is accepted until a coordinator retries it. */
-  CaseBlocked: 'CASE_BLOCKED',
-  /** A coordinator's retry of a failed write failed again (the cause is not fixed yet). */
-  PersistenceFailed: 'PERSISTENCE_FAILED',
-  NothingToRetry: 'NOTHING_TO_RETRY',
-} as const;
-export type CaseErrorType = (typeof CaseErrorType)[keyof typeof CaseErrorType];
-
-export const ERROR_HTTP_STATUS: Record<CaseErrorType, number> = {
-  TASK_NOT_FOUND: 404,
-  TASK_NOT_OPEN: 409,
-  ALREADY_CLAIMED: 409,
-  NOT_ASSIGNEE: 409,
-  WRONG_ROLE: 403,
-  INVALID_FORM: 422,
-  INVALID_REQUEST: 400,
-  CASE_CLOSED: 409,
-  CASE_BLOCKED: 409,
-  PERSISTENCE_FAILED: 503,
-  NOTHING_TO_RETRY: 409,
-};
 
 // ------------------------------------------------------------------------------------ messages
 

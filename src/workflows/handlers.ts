@@ -21,11 +21,11 @@ import {
   retryPersistenceUpdate,
   type RetryPersistenceRequest,
 } from './definitions';
-import { validateTaskForm } from './forms';
+import { extractOutcome, validateTaskForm } from './steps/registry';
 import { isPlausibleInstant, MAX_HANDOVER_MOVE_HORIZON_DAYS } from '../instants';
 import { reasonText } from '../text';
 import type { CaseState, CaseView, Decision, HumanTask } from './model';
-import { extractOutcome } from './outcomes';
+
 import { decide, ensureTask, findTask, isTaskActive, nowIso, toView, touch } from './state';
 
 /**

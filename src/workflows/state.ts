@@ -1,5 +1,6 @@
-import type { Actor, CaseWorkflowInput, OutcomeCode, Role, Step } from './definitions';
-import { TASK_CANDIDATE_ROLE, type TaskType } from './forms';
+import type { Actor, CaseWorkflowInput, Role, Step } from './definitions';
+import { TASK_CANDIDATE_ROLE, type TaskType, type TimelineKind } from './steps/registry';
+import { riskFlags } from './steps/risk-check';
 import type { CaseState, CaseView, Decision, EscalationRule, HumanTask } from './model';
 import type { CaseSnapshot } from '../activities/types';
 
@@ -45,7 +46,7 @@ export function touch(s: CaseState): void {
 export function decide(
   s: CaseState,
   actor: Actor | 'system',
-  kind: string,
+  kind: TimelineKind,
   data: Record<string, unknown> = {},
   audit?: Decision['audit'],
 ): void {
@@ -149,44 +150,9 @@ export function notify(
   touch(s);
 }
 
-export function cancelActiveTasks(s: CaseState, actorId: string): void {
-  const at = nowIso();
-  for (const t of s.tasks) {
-    if (!isTaskActive(t)) continue;
-    t.status = 'cancelled';
-    t.history.push({ at, actorId, action: 'cancelled' });
-  }
-  touch(s);
-}
-
-export function closeCase(s: CaseState, outcome: OutcomeCode, reason: string, by: Actor | 'system', audit?: Decision['audit']): void {
-  if (s.closure) return;
-  const at = nowIso();
-  cancelActiveTasks(s, by === 'system' ? 'system' : by.userId);
-  for (const step of [...s.activeSteps]) leaveStep(s, step);
-  s.closure = { outcome, reason, at, byId: by === 'system' ? 'system' : by.userId };
-  s.status = 'closed';
-  s.step = 'closure';
-  s.stepHistory.push({ step: 'closure', startedAt: at, endedAt: at });
-  s.overdueSince = undefined;
-  decide(s, by, 'case_closed', { outcome, reason }, audit);
-}
-
 export function openTaskRoles(s: CaseState): Role[] {
   const roles = s.tasks.filter(isTaskActive).map((t) => t.candidateRole);
   return roles.filter((r, i) => roles.indexOf(r) === i).sort();
-}
-
-export function riskFlags(s: CaseState): string[] {
-  if (!s.risk) return s.input.minorsInvolved ? ['minors'] : [];
-  const flags: string[] = [];
-  if (s.risk.violence) flags.push('violence');
-  if (s.risk.assistedViolence) flags.push('assisted_violence');
-  if (s.risk.minors) flags.push('minors');
-  if (s.risk.health) flags.push('health');
-  if (s.risk.unaccompaniedMinor) flags.push('msna');
-  if (s.risk.art403) flags.push('art403');
-  return flags;
 }
 
 export function toView(s: CaseState): CaseView {

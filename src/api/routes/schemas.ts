@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CASE_STATUSES, RISK_LEVELS, ROLES, STEPS, TARGET_CATEGORIES } from '../../workflows/definitions';
-import { TASK_TYPES } from '../../workflows/forms';
+import { TASK_TYPES } from '../../workflows/steps/registry';
 import { isoInstant } from '../../instants';
 import { reasonText, requiredText } from '../../text';
 

@@ -10,7 +10,7 @@ import {
   completeTaskUpdate,
   reassignTaskUpdate,
 } from '../../workflows/definitions';
-import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/forms';
+import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/steps/registry';
 import { can, canSeeCase, caseScope, forbidden } from '../authorization';
 import { ProblemError } from '../problem';
 import { runAction } from '../action-requests';
