@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { isoInstant } from '../instants';
 import { requiredText, text } from '../text';
-import { REPORTING_FORCES, TARGET_CATEGORIES } from '../workflows/definitions';
+import { REPORTING_FORCES, TARGET_CATEGORIES } from '../domain';
 
 /** The police report as entered by the intake operator (validated by the API and the service). */
 
-const istatCode = z.string().regex(/^\d{6}$/, 'codice ISTAT di 6 cifre');
-const phone = z.string().trim().regex(/^\+?[0-9 ()./-]{6,20}$/, 'numero di telefono non valido');
+/** Shared with the console's intake page (web/src/pages/Intake.tsx). */
+export const ISTAT_CODE_PATTERN = /^\d{6}$/;
+export const PHONE_PATTERN = /^\+?[0-9 ()./-]{6,20}$/;
+const istatCode = z.string().regex(ISTAT_CODE_PATTERN, 'codice ISTAT di 6 cifre');
+const phone = z.string().trim().regex(PHONE_PATTERN, 'numero di telefono non valido');
 
 export const IMMEDIATE_DANGERS = [
   'violence_ongoing',

@@ -14,6 +14,60 @@ export interface Actor {
   comuneCode?: string;
 }
 
+// ------------------------------------------------------------------------------------ cases
+
+export const TARGET_CATEGORIES = [
+  'adults_families_marginality',
+  'frail_without_caregiver',
+  'homeless',
+  'msna',
+  'minors_at_risk',
+  'women_violence',
+] as const;
+export type TargetCategory = (typeof TARGET_CATEGORIES)[number];
+
+export const REPORTING_FORCES = [
+  'carabinieri',
+  'polizia_di_stato',
+  'polizia_locale',
+  'guardia_di_finanza',
+  'polizia_penitenziaria',
+  'other',
+] as const;
+export type ReportingForce = (typeof REPORTING_FORCES)[number];
+/** Reporters the service acts on; anything else is out of scope unless overridden. */
+export const LAW_ENFORCEMENT_FORCES: readonly ReportingForce[] = REPORTING_FORCES.filter((f) => f !== 'other');
+
+export const CASE_STATUSES = ['intake', 'scope_review', 'open', 'awaiting_handover', 'handover', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const OUTCOME_CODES = [
+  'taken_on_by_comune',
+  'handed_over_external',
+  'resolved',
+  'redirected',
+  'cancelled',
+] as const;
+export type OutcomeCode = (typeof OUTCOME_CODES)[number];
+
+export const STUCK_KINDS = [
+  'task_overdue',
+  'no_progress',
+  'activity_failing',
+  'workflow_task_failing',
+  'workflow_failed',
+  'no_worker',
+  'workflow_not_started',
+  'persistence_failed',
+] as const;
+/** Why supervision lists a case as stuck. */
+export type StuckKind = (typeof STUCK_KINDS)[number];
+
+// ------------------------------------------------------------------------------------ errors
+
 /** One error vocabulary for workflow and API (ApplicationFailure.type ⇒ HTTP status). */
 export const CaseErrorType = {
   TaskNotFound: 'TASK_NOT_FOUND',

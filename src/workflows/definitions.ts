@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor } from '../domain';
+import type { Actor, ReportingForce, TargetCategory } from '../domain';
 import type { CaseView, ProtocolSettings } from './model';
 import type { FormData, TaskType } from './steps/registry';
 
@@ -18,27 +18,19 @@ export function caseWorkflowId(caseId: string): string {
 
 export { type Actor, CaseErrorType, ERROR_HTTP_STATUS, ROLES, type Role } from '../domain';
 
-export const TARGET_CATEGORIES = [
-  'adults_families_marginality',
-  'frail_without_caregiver',
-  'homeless',
-  'msna',
-  'minors_at_risk',
-  'women_violence',
-] as const;
-export type TargetCategory = (typeof TARGET_CATEGORIES)[number];
-
-export const REPORTING_FORCES = [
-  'carabinieri',
-  'polizia_di_stato',
-  'polizia_locale',
-  'guardia_di_finanza',
-  'polizia_penitenziaria',
-  'other',
-] as const;
-export type ReportingForce = (typeof REPORTING_FORCES)[number];
-/** Reporters the service acts on; anything else is out of scope unless overridden. */
-export const LAW_ENFORCEMENT_FORCES: readonly ReportingForce[] = REPORTING_FORCES.filter((f) => f !== 'other');
+export {
+  LAW_ENFORCEMENT_FORCES,
+  REPORTING_FORCES,
+  type ReportingForce,
+  TARGET_CATEGORIES,
+  type TargetCategory,
+  CASE_STATUSES,
+  type CaseStatus,
+  RISK_LEVELS,
+  type RiskLevel,
+  OUTCOME_CODES,
+  type OutcomeCode,
+} from '../domain';
 
 /** Minimal, non-identifying input of a case: personal data stays in PostgreSQL. */
 export interface CaseWorkflowInput {
@@ -56,21 +48,6 @@ export interface CaseWorkflowInput {
 }
 
 export { STEPS, type Step } from './steps/registry';
-
-export const CASE_STATUSES = ['intake', 'scope_review', 'open', 'awaiting_handover', 'handover', 'closed'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-
-export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
-export type RiskLevel = (typeof RISK_LEVELS)[number];
-
-export const OUTCOME_CODES = [
-  'taken_on_by_comune',
-  'handed_over_external',
-  'resolved',
-  'redirected',
-  'cancelled',
-] as const;
-export type OutcomeCode = (typeof OUTCOME_CODES)[number];
 
 // ------------------------------------------------------------------------------------ messages
 
