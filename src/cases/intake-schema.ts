@@ -21,13 +21,17 @@ export const IMMEDIATE_DANGERS = [
   'none',
 ] as const;
 
+export type ImmediateDanger = (typeof IMMEDIATE_DANGERS)[number];
+export const PERSON_ROLES = ['subject', 'child', 'companion', 'other'] as const;
+export const GENDERS = ['f', 'm', 'x'] as const;
+
 export const personSchema = z.object({
-  role: z.enum(['subject', 'child', 'companion', 'other']).describe('Ruolo nel caso'),
+  role: z.enum(PERSON_ROLES).describe('Ruolo nel caso'),
   firstName: text({ max: 100 }).optional().describe('Nome'),
   lastName: text({ max: 100 }).optional().describe('Cognome'),
   birthYear: z.number().int().min(1900).max(2100).optional().describe('Anno di nascita'),
   isMinor: z.boolean().default(false).describe('Minore'),
-  gender: z.enum(['f', 'm', 'x']).optional().describe('Genere'),
+  gender: z.enum(GENDERS).optional().describe('Genere'),
   nationality: text({ max: 100 }).optional().describe('Nazionalità'),
   notes: text({ max: 1000 }).optional().describe('Note'),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ResourceType as ActivatedResourceType } from '../workflows/steps/intervention';
 import { assertValidCalendar, OfficeCalendarError } from '../calendar';
 
 /**
@@ -84,6 +85,7 @@ export const ambitoSchema = z.object({
   region: z.string().min(1),
 });
 
+/** The directory's resource types: those of the intervention form (RESOURCE_TYPES) a network resource can be. */
 export const resourceTypeCodes = [
   'emergency_bed',
   'women_shelter',
@@ -91,7 +93,7 @@ export const resourceTypeCodes = [
   'meal_service',
   'transport',
   'cav_on_call',
-] as const;
+] as const satisfies readonly ActivatedResourceType[];
 export const resourceTypeSchema = z.enum(resourceTypeCodes);
 
 export const networkResourceSchema = z
