@@ -1,7 +1,7 @@
 import { isOfficeOpen, nextOpening, type OfficeCalendar } from '../calendar';
 import type { PrismaClient } from '../generated/prisma/client';
 import { Prisma } from '../generated/prisma/client';
-import { LAW_ENFORCEMENT_FORCES } from '../workflows/definitions';
+import { LAW_ENFORCEMENT_FORCES } from '../domain';
 import type { TaskForm } from '../workflows/steps/registry';
 import type { HandoverTarget, PendingSubmission, ScopeAssessment } from '../workflows/model';
 import type { Notifier } from './notifier';
@@ -13,7 +13,7 @@ import type {
   PersistCaseInput,
   PrepareHandoverInput,
   ReportPersistenceFailureInput,
-} from './types';
+} from '../workflows/activity-types';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -259,4 +259,4 @@ async function persistSubmission(tx: Prisma.TransactionClient, caseId: string, s
   });
 }
 
-export type { CaseActivities } from './types';
+export type { CaseActivities } from '../workflows/activity-types';

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { PERSISTENCE_FAILED, PERSISTENCE_TRANSIENT, type PersistenceFailureInfo } from './types';
+import { PERSISTENCE_FAILED, PERSISTENCE_TRANSIENT, type PersistenceFailureInfo } from '../workflows/activity-types';
 
 /**
  * What a failed write of the case workflow's persistence activity means. A database that refuses

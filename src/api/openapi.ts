@@ -2,7 +2,7 @@ import { OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from '@asteasol
 import { z } from 'zod';
 import { intakeSchema } from '../cases/intake-schema';
 import { CASE_STATUSES, RISK_LEVELS, ROLES, STUCK_KINDS } from '../domain';
-import { STEPS } from '../workflows/definitions';
+import { STEPS } from '../workflows/steps/registry';
 import { TASK_TYPES } from '../workflows/steps/registry';
 import { PERMISSIONS, type Action } from './authorization';
 import {

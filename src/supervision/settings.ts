@@ -1,4 +1,4 @@
-import type { Step } from '../workflows/definitions';
+import type { Step } from '../workflows/steps/registry';
 import { STALL_ALLOWANCE_MINUTES } from '../workflows/steps/registry';
 
 /**

@@ -27,7 +27,7 @@ import { isPlausibleInstant, MAX_HANDOVER_MOVE_HORIZON_DAYS } from '../instants'
 import { reasonText } from '../text';
 import type { CaseState, CaseView, Decision, HumanTask } from './model';
 
-import { decide, ensureTask, findTask, isTaskActive, nowIso, toView, touch } from './state';
+import { recordDecision, ensureTask, findTask, isTaskActive, nowIso, toView, markChanged } from './state';
 
 /**
  * Message handlers of the case workflow. Validators reject synchronously with a typed
@@ -141,7 +141,7 @@ function claim(s: CaseState, task: HumanTask, actor: Actor, audit?: Decision['au
   task.assigneeId = actor.userId;
   task.claimedAt = at;
   task.history.push({ at, actorId: actor.userId, action: 'claimed' });
-  decide(s, actor, 'task_claimed', { taskId: task.id, type: task.type }, audit);
+  recordDecision(s, actor, 'task_claimed', { taskId: task.id, type: task.type }, audit);
 }
 
 /**
@@ -213,7 +213,7 @@ class CaseHandlers {
       submittedById: actor.userId,
       submittedAt: submittedAt ?? at,
     });
-    decide(s, actor, 'task_completed', { taskId: task.id, type: task.type, outcome: task.outcome }, auditOf('task.complete'));
+    recordDecision(s, actor, 'task_completed', { taskId: task.id, type: task.type, outcome: task.outcome }, auditOf('task.complete'));
     return answer(s);
   }
 
@@ -243,7 +243,7 @@ class CaseHandlers {
     task.claimedAt = at;
     task.history.push({ at, actorId: actor.userId, action: 'reassigned', to: assigneeId });
     if (task.candidateRole === 'emergency_operator' && s.ownerId !== undefined) s.ownerId = assigneeId;
-    decide(s, actor, 'task_reassigned', { taskId: task.id, from, to: assigneeId, reason }, auditOf('task.reassign'));
+    recordDecision(s, actor, 'task_reassigned', { taskId: task.id, from, to: assigneeId, reason }, auditOf('task.reassign'));
     return answer(s);
   }
 
@@ -272,7 +272,7 @@ class CaseHandlers {
     review.completedById = actor.userId;
     review.outcome = { decision: 'override', reason };
     review.history.push({ at, actorId: actor.userId, action: 'completed' });
-    decide(s, actor, 'scope_overridden', { reason }, auditOf('case.override_scope'));
+    recordDecision(s, actor, 'scope_overridden', { reason }, auditOf('case.override_scope'));
     return answer(s);
   }
 
@@ -292,7 +292,7 @@ class CaseHandlers {
     const s = this.s;
     this.checkCancel(actor, reason);
     s.cancelRequest = { actorId: actor.userId, actorRole: actor.role, reason, requestId: currentUpdateInfo()?.id };
-    touch(s);
+    markChanged(s);
     await condition(() => s.closure !== undefined);
     return answer(s);
   }
@@ -341,7 +341,7 @@ class CaseHandlers {
       handover.openingAt = new Date(Date.parse(at)).toISOString();
       handover.movedById = actor.userId;
       handover.moveReason = reason;
-      decide(s, actor, 'handover_moved', { from: previous, to: handover.openingAt, reason }, auditOf('case.move_handover'));
+      recordDecision(s, actor, 'handover_moved', { from: previous, to: handover.openingAt, reason }, auditOf('case.move_handover'));
     }
     return answer(s);
   }
@@ -365,7 +365,7 @@ class CaseHandlers {
       reason: 'manual',
       dueMinutes: s.input.protocol.escalationTaskDueMinutes,
     });
-    decide(s, actor, 'case_escalated', { reason }, auditOf('case.escalate'));
+    recordDecision(s, actor, 'case_escalated', { reason }, auditOf('case.escalate'));
     return answer(s);
   }
 
@@ -380,7 +380,7 @@ class CaseHandlers {
     this.validateRetry(request);
     const failure = s.persistenceFailure;
     s.persistenceFailure = undefined;
-    decide(s, actor, 'persistence_retried', { since: failure?.since ?? null, errorClass: failure?.errorClass ?? null, code: failure?.code ?? null }, auditOf('case.retry_persistence'));
+    recordDecision(s, actor, 'persistence_retried', { since: failure?.since ?? null, errorClass: failure?.errorClass ?? null, code: failure?.code ?? null }, auditOf('case.retry_persistence'));
     const attempt = s.decisions[s.decisions.length - 1];
     const revision = s.revision;
     // Either the write goes through, or it fails again and the coordinator hears why at once.
@@ -401,7 +401,7 @@ class CaseHandlers {
   noteAdded({ noteId, actor, at }: NoteAddedSignal): void {
     // The signal carries only the id of a note the API stored; anything else is not ours to record.
     if (typeof noteId !== 'string' || !PLAIN_ID.test(noteId) || typeof at !== 'string' || !ISO_INSTANT.test(at)) return;
-    decide(this.s, actor, 'note_added', { noteId, at });
+    recordDecision(this.s, actor, 'note_added', { noteId, at });
   }
 }
 

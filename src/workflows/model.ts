@@ -104,6 +104,7 @@ export interface CaseState {
    * cases started before revisions were recorded: they run revision 1.
    */
   protocolRevision?: number;
+  /** Change counter (not the protocol revision): +1 on every change, see state.ts `markChanged`. Named in recorded histories: keep the name. */
   revision: number;
   status: CaseStatus;
   step: Step;

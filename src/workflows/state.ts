@@ -1,8 +1,6 @@
 import type { Actor, CaseWorkflowInput, Role, Step } from './definitions';
 import { TASK_CANDIDATE_ROLE, type TaskType, type TimelineKind } from './steps/registry';
-import { riskFlags } from './steps/risk-check';
 import type { CaseState, CaseView, Decision, EscalationRule, HumanTask } from './model';
-import type { CaseSnapshot } from '../activities/types';
 
 /** Pure helpers over the plain-JSON case state. Workflow time comes from the sandbox's Date. */
 
@@ -39,11 +37,16 @@ export function newCaseState(input: CaseWorkflowInput): CaseState {
   };
 }
 
-export function touch(s: CaseState): void {
+/**
+ * Counts a change of the state (`revision`, the change counter the persistence loop and the
+ * updates' answers wait on; not the protocol revision, `protocolRevision`).
+ */
+export function markChanged(s: CaseState): void {
   s.revision += 1;
 }
 
-export function decide(
+/** Records a decision on the case's timeline (written to the read model with its audit row, if any). */
+export function recordDecision(
   s: CaseState,
   actor: Actor | 'system',
   kind: TimelineKind,
@@ -62,7 +65,7 @@ export function decide(
     ...(audit !== undefined && { audit }),
   });
   s.lastProgressAt = at;
-  touch(s);
+  markChanged(s);
 }
 
 export function enterStep(s: CaseState, step: Step): void {
@@ -71,7 +74,7 @@ export function enterStep(s: CaseState, step: Step): void {
     s.stepHistory.push({ step, startedAt: nowIso() });
   }
   s.step = step;
-  touch(s);
+  markChanged(s);
 }
 
 export function leaveStep(s: CaseState, step: Step): void {
@@ -80,7 +83,7 @@ export function leaveStep(s: CaseState, step: Step): void {
   if (open) open.endedAt = nowIso();
   const current = s.activeSteps[s.activeSteps.length - 1];
   if (current) s.step = current;
-  touch(s);
+  markChanged(s);
 }
 
 export function findTask(s: CaseState, taskId: string): HumanTask | undefined {
@@ -124,7 +127,7 @@ export function ensureTask(s: CaseState, key: string, type: TaskType, options: N
     history: [],
   };
   s.tasks.push(task);
-  decide(s, 'system', 'task_created', {
+  recordDecision(s, 'system', 'task_created', {
     taskId: task.id,
     type,
     candidateRole: task.candidateRole,
@@ -147,7 +150,7 @@ export function notify(
     recipientRole,
     ...extra,
   });
-  touch(s);
+  markChanged(s);
 }
 
 export function openTaskRoles(s: CaseState): Role[] {
@@ -160,24 +163,3 @@ export function toView(s: CaseState): CaseView {
   return JSON.parse(JSON.stringify(view)) as CaseView;
 }
 
-export function toSnapshot(s: CaseState): CaseSnapshot {
-  return {
-    caseId: s.input.caseId,
-    revision: s.revision,
-    status: s.status,
-    step: s.step,
-    riskLevel: s.risk?.level,
-    flags: riskFlags(s),
-    competentComuneCode: s.handover?.comuneCode,
-    externalHandover: s.handover?.external ?? false,
-    handoverAt: s.handover?.openingAt,
-    overdueSince: s.overdueSince,
-    lastProgressAt: s.lastProgressAt,
-    openTaskRoles: openTaskRoles(s),
-    outcomeCode: s.closure?.outcome,
-    outcomeReason: s.closure?.reason,
-    closedAt: s.closure?.at,
-    tasks: s.tasks,
-    reminders: s.reminders,
-  };
-}

@@ -127,7 +127,7 @@ export function validateTaskForm<T extends TaskType>(type: T, form: unknown, con
 }
 
 /**
- * The non-identifying part of a completed form that the protocol needs to decide what comes next.
+ * The non-identifying part of a completed form that the protocol needs to recordDecision what comes next.
  * Everything else (names, addresses, free text) goes to PostgreSQL only.
  */
 export function extractOutcome(type: TaskType, data: unknown, minorsAtIntake: boolean, protocolRevision?: number): TaskOutcome {

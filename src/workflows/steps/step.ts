@@ -29,7 +29,7 @@ export interface TaskDefinition<F extends z.ZodType = z.ZodType> {
   form: F;
   /** Who may work on the task. */
   candidateRole: Role;
-  /** The part of the form the protocol needs to decide what comes next. Names, addresses, free text go to PostgreSQL only. */
+  /** The part of the form the protocol needs to recordDecision what comes next. Names, addresses, free text go to PostgreSQL only. */
   outcome(data: z.infer<F>, context: TaskContext): TaskOutcome;
   /** Rules that depend on the case (e.g. questions a protocol revision requires), after the form parsed. */
   check?(data: z.infer<F>, context: TaskContext): FormIssue[];

@@ -1,8 +1,8 @@
 import { condition, proxyActivities } from '@temporalio/workflow';
-import type { CaseActivities } from '../../activities/types';
+import type { CaseActivities } from '../activity-types';
 import type { CaseState, HumanTask, Reminder } from '../model';
 import type { TaskType } from './registry';
-import { decide, ensureTask } from '../state';
+import { recordDecision, ensureTask } from '../state';
 
 /**
  * Helpers the step walks share. Every walk is resumable from the state alone (tasks are created
@@ -44,5 +44,5 @@ export async function once(s: CaseState, marker: string, action: () => Promise<v
 export function addReminder(s: CaseState, reminder: Reminder): void {
   if (s.reminders.some((r) => r.id === reminder.id)) return;
   s.reminders.push(reminder);
-  decide(s, 'system', 'reminder_scheduled', { reminderId: reminder.id, kind: reminder.kind, dueAt: reminder.dueAt });
+  recordDecision(s, 'system', 'reminder_scheduled', { reminderId: reminder.id, kind: reminder.kind, dueAt: reminder.dueAt });
 }

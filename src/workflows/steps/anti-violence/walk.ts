@@ -1,5 +1,5 @@
 import type { CaseState } from '../../model';
-import { DAY, decide, enterStep, leaveStep } from '../../state';
+import { DAY, recordDecision, enterStep, leaveStep } from '../../state';
 import { addReminder, finished, ownerTask } from '../walk';
 
 /** Consent first; with it, CAV contact and protected placement in parallel; without it, the refusal is recorded. */
@@ -11,7 +11,7 @@ export async function antiViolence(s: CaseState): Promise<void> {
   const o = consent.outcome ?? {};
   if (o.childrenPresent === true && s.risk && !s.risk.minors) {
     s.risk.minors = true;
-    decide(s, 'system', 'minors_flagged', { source: 'anti_violence', children: o.childrenCount ?? null });
+    recordDecision(s, 'system', 'minors_flagged', { source: 'anti_violence', children: o.childrenCount ?? null });
   }
   if (typeof o.complaintFiledAt === 'string') {
     // Codice Rosso: the prosecutor hears the victim within 3 days. An external milestone, tracked.
@@ -28,7 +28,7 @@ export async function antiViolence(s: CaseState): Promise<void> {
     await Promise.all([finished(cav), finished(placement)]);
   } else if (!s.done.av_refusal_recorded) {
     s.done.av_refusal_recorded = true;
-    decide(s, 'system', 'av_consent_refused', { info1522Given: o.info1522Given ?? null, cavContactsGiven: o.cavContactsGiven ?? null });
+    recordDecision(s, 'system', 'av_consent_refused', { info1522Given: o.info1522Given ?? null, cavContactsGiven: o.cavContactsGiven ?? null });
   }
   leaveStep(s, 'anti_violence');
 }

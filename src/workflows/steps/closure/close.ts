@@ -1,6 +1,6 @@
 import type { Actor, OutcomeCode } from '../../definitions';
 import type { CaseState, Decision } from '../../model';
-import { decide, isTaskActive, leaveStep, nowIso, touch } from '../../state';
+import { recordDecision, isTaskActive, leaveStep, nowIso, markChanged } from '../../state';
 
 export function cancelActiveTasks(s: CaseState, actorId: string): void {
   const at = nowIso();
@@ -9,7 +9,7 @@ export function cancelActiveTasks(s: CaseState, actorId: string): void {
     t.status = 'cancelled';
     t.history.push({ at, actorId, action: 'cancelled' });
   }
-  touch(s);
+  markChanged(s);
 }
 
 /** Closes the case once: open tasks cancelled, steps left, closure recorded. */
@@ -23,5 +23,5 @@ export function closeCase(s: CaseState, outcome: OutcomeCode, reason: string, by
   s.step = 'closure';
   s.stepHistory.push({ step: 'closure', startedAt: at, endedAt: at });
   s.overdueSince = undefined;
-  decide(s, by, 'case_closed', { outcome, reason }, audit);
+  recordDecision(s, by, 'case_closed', { outcome, reason }, audit);
 }

@@ -1,5 +1,5 @@
 import type { CaseState } from '../../model';
-import { decide, enterStep, ensureTask, nowIso, touch } from '../../state';
+import { recordDecision, enterStep, ensureTask, nowIso, markChanged } from '../../state';
 import { closeCase } from '../closure/close';
 import { acts, finished, once, waitUntil } from '../walk';
 
@@ -7,7 +7,7 @@ import { acts, finished, once, waitUntil } from '../walk';
 export async function handover(s: CaseState): Promise<void> {
   enterStep(s, 'handover');
   s.status = 'awaiting_handover';
-  touch(s);
+  markChanged(s);
   const p = s.input.protocol;
   if (!s.handover) {
     const target = await acts.computeHandover({
@@ -18,7 +18,7 @@ export async function handover(s: CaseState): Promise<void> {
       notBefore: nowIso(),
     });
     s.handover = { ...target };
-    decide(s, 'system', 'handover_scheduled', { ...target });
+    recordDecision(s, 'system', 'handover_scheduled', { ...target });
   }
   const target = s.handover;
   await once(s, 'handover_summary', () =>
@@ -48,7 +48,7 @@ export async function handover(s: CaseState): Promise<void> {
     if (!moved) break;
   }
   s.status = 'handover';
-  touch(s);
+  markChanged(s);
   const ack = ensureTask(s, 'handover_ack', 'handover_ack', {
     comuneCode: target.comuneCode,
     dueMinutes: p.handoverAckMinutes,

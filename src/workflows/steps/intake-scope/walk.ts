@@ -1,5 +1,5 @@
 import type { CaseState } from '../../model';
-import { decide, enterStep, ensureTask, leaveStep, nowIso, touch } from '../../state';
+import { recordDecision, enterStep, ensureTask, leaveStep, nowIso, markChanged } from '../../state';
 import { closeCase } from '../closure/close';
 import { acts, waitUntil } from '../walk';
 
@@ -16,7 +16,7 @@ export async function intakeAndScope(s: CaseState): Promise<boolean> {
       reportedAt: input.reportedAt,
     });
     s.scope = { inScope: scope.inScope, reasons: scope.reasons };
-    decide(s, 'system', 'scope_assessed', { inScope: scope.inScope, reasons: scope.reasons });
+    recordDecision(s, 'system', 'scope_assessed', { inScope: scope.inScope, reasons: scope.reasons });
   }
   leaveStep(s, 'intake');
   if (!s.scope.inScope) {
@@ -37,6 +37,6 @@ export async function intakeAndScope(s: CaseState): Promise<boolean> {
     leaveStep(s, 'scope_review');
   }
   s.status = 'open';
-  touch(s);
+  markChanged(s);
   return true;
 }

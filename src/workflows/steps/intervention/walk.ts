@@ -1,5 +1,5 @@
 import type { CaseState } from '../../model';
-import { addMinutes, decide, enterStep, leaveStep, nowIso, touch } from '../../state';
+import { addMinutes, recordDecision, enterStep, leaveStep, nowIso, markChanged } from '../../state';
 import { finished, ownerTask, waitUntil } from '../walk';
 
 /** The intervention, then welfare re-checks while one is needed, at most `maxWelfareRechecks`. */
@@ -17,14 +17,14 @@ export async function intervention(s: CaseState): Promise<void> {
     if (!s.tasks.some((t) => t.key === `welfare_recheck#${n}`)) {
       if (!s.done[`welfare_recheck_scheduled#${n}`]) {
         s.done[`welfare_recheck_scheduled#${n}`] = true;
-        decide(s, 'system', 'welfare_recheck_scheduled', { at: recheckAt, n });
+        recordDecision(s, 'system', 'welfare_recheck_scheduled', { at: recheckAt, n });
       }
       await waitUntil(() => false, recheckAt);
     }
     const recheck = ownerTask(s, `welfare_recheck#${n}`, 'welfare_recheck', p.welfareRecheckDueMinutes);
     await finished(recheck);
     s.welfareRechecks = n;
-    touch(s);
+    markChanged(s);
     recheckNeeded = recheck.outcome?.anotherRecheckNeeded === true;
     previous = recheck;
   }

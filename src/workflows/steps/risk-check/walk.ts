@@ -1,6 +1,6 @@
 import type { CaseState, RiskAssessment } from '../../model';
 import { asksAssistedViolence } from '../../revisions';
-import { decide, enterStep, leaveStep } from '../../state';
+import { recordDecision, enterStep, leaveStep } from '../../state';
 import { finished, ownerTask } from '../walk';
 
 /** The owner's risk check; its outcome (see ./index.ts `assessRisk`) becomes the case's risk. */
@@ -21,8 +21,8 @@ export async function riskCheck(s: CaseState): Promise<RiskAssessment> {
       emergencyServicesActivated: o.emergencyServicesActivated === true,
     };
     if (asksAssistedViolence(s.protocolRevision)) s.risk.assistedViolence = o.assistedViolence === true;
-    decide(s, 'system', 'risk_assessed', { ...s.risk });
-    if (s.risk.health) decide(s, 'system', 'health_emergency', { emergencyServicesActivated: s.risk.emergencyServicesActivated });
+    recordDecision(s, 'system', 'risk_assessed', { ...s.risk });
+    if (s.risk.health) recordDecision(s, 'system', 'health_emergency', { emergencyServicesActivated: s.risk.emergencyServicesActivated });
   }
   leaveStep(s, 'risk_check');
   return s.risk;
