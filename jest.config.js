@@ -7,16 +7,25 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 
-module.exports = {
+/**
+ * One real PostgreSQL and Temporal dev server for the whole run (started once even when several
+ * projects name it: Jest runs each distinct global setup once).
+ */
+const services = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+};
+
+module.exports = {
   // Generous: CI shares two cores between Temporal, PostgreSQL, Chromium and Jest. A hang still fails.
   testTimeout: 180000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/tools/**/*.test.ts'] },
-    { ...common, displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.ts'] },
-    { ...common, displayName: 'replay', testMatch: ['<rootDir>/test/replay/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...common, ...services, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/tools/**/*.test.ts'] },
+    { ...common, ...services, displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.ts'] },
+    // The protocol's steps, beside their code, on the time-skipping test server with fake activities (no PostgreSQL).
+    { ...common, displayName: 'steps', testMatch: ['<rootDir>/src/workflows/**/*.test.ts'] },
+    { ...common, ...services, displayName: 'replay', testMatch: ['<rootDir>/test/replay/**/*.test.ts'] },
+    { ...common, ...services, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...common, ...services, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };
