@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ResourceType as ActivatedResourceType } from '../workflows/steps/intervention';
+import { NETWORK_RESOURCE_TYPES } from '../workflows/steps/intervention';
 import { assertValidCalendar, OfficeCalendarError } from '../calendar';
 
 /**
@@ -85,15 +85,7 @@ export const ambitoSchema = z.object({
   region: z.string().min(1),
 });
 
-/** The directory's resource types: those of the intervention form (RESOURCE_TYPES) a network resource can be. */
-export const resourceTypeCodes = [
-  'emergency_bed',
-  'women_shelter',
-  'minor_first_reception',
-  'meal_service',
-  'transport',
-  'cav_on_call',
-] as const satisfies readonly ActivatedResourceType[];
+export const resourceTypeCodes = NETWORK_RESOURCE_TYPES;
 export const resourceTypeSchema = z.enum(resourceTypeCodes);
 
 export const networkResourceSchema = z

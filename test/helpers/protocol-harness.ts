@@ -100,3 +100,27 @@ export async function throughRiskCheck(c: CaseHandle, questions: Record<string, 
   await c.complete('risk_check', OPERATOR, forms.riskCheck(questions, extra));
   return until(c, (v) => v.risk !== undefined, 'risk assessed');
 }
+
+/** Starts the harness before the file's tests and stops it after them. */
+export function useProtocolHarness(): ProtocolHarness {
+  let started: ProtocolHarness | undefined;
+  beforeAll(async () => {
+    started = await startProtocolHarness();
+  });
+  afterAll(() => started?.teardown());
+  const h = (): ProtocolHarness => {
+    if (!started) throw new Error('the protocol harness starts in beforeAll');
+    return started;
+  };
+  return {
+    get env() {
+      return h().env;
+    },
+    get activities() {
+      return h().activities;
+    },
+    open: (input, protocol) => h().open(input, protocol),
+    skipMinutes: (minutes) => h().skipMinutes(minutes),
+    teardown: () => h().teardown(),
+  };
+}

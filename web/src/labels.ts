@@ -1,60 +1,28 @@
-import {
-  CATEGORY_LABELS,
-  DANGER_LABELS,
-  FLAG_LABELS,
-  FORCE_LABELS,
-  FORM_ENUM_LABELS,
-  GENDER_LABELS,
-  OUTCOME_LABELS,
-  PERSON_ROLE_LABELS,
-  RISK_LABELS,
-  ROLE_LABELS,
-  STATUS_LABELS,
-  STEP_LABELS,
-  STUCK_LABELS,
-  TASK_STATUS_LABELS,
-  TIMELINE_LABELS,
-} from '../../src/contract/labels';
+import * as L from '../../src/contract/labels';
 
 /**
  * Italian words for the API's codes: the tables come from the shared contract
  * (src/contract/labels.ts, checked by the compiler against the server's code unions). An unknown
  * code is shown as it is, never hidden.
  */
-export {
-  CATEGORY_LABELS,
-  DANGER_LABELS,
-  FLAG_LABELS,
-  FORCE_LABELS,
-  FORM_ENUM_LABELS,
-  GENDER_LABELS,
-  OUTCOME_LABELS,
-  PERSON_ROLE_LABELS,
-  RISK_LABELS,
-  ROLE_LABELS,
-  STATUS_LABELS,
-  STEP_LABELS,
-  STUCK_LABELS,
-  TASK_STATUS_LABELS,
-  TIMELINE_LABELS,
-};
+export * from '../../src/contract/labels';
 
 const label = (map: Partial<Record<string, string>>) => (code: string | null | undefined): string => (code == null ? '—' : (map[code] ?? code));
 
-export const roleLabel = label(ROLE_LABELS);
-export const statusLabel = label(STATUS_LABELS);
-export const stepLabel = label(STEP_LABELS);
-export const riskLabel = (code: string | null | undefined) => (code == null ? 'Non valutato' : label(RISK_LABELS)(code));
-export const taskStatusLabel = label(TASK_STATUS_LABELS);
-export const categoryLabel = label(CATEGORY_LABELS);
-export const forceLabel = label(FORCE_LABELS);
-export const dangerLabel = label(DANGER_LABELS);
-export const personRoleLabel = label(PERSON_ROLE_LABELS);
-export const genderLabel = label(GENDER_LABELS);
-export const flagLabel = label(FLAG_LABELS);
-export const outcomeLabel = label(OUTCOME_LABELS);
-export const timelineLabel = label(TIMELINE_LABELS);
-export const stuckLabel = label(STUCK_LABELS);
+export const roleLabel = label(L.ROLE_LABELS);
+export const statusLabel = label(L.STATUS_LABELS);
+export const stepLabel = label(L.STEP_LABELS);
+export const riskLabel = (code: string | null | undefined) => (code == null ? 'Non valutato' : label(L.RISK_LABELS)(code));
+export const taskStatusLabel = label(L.TASK_STATUS_LABELS);
+export const categoryLabel = label(L.CATEGORY_LABELS);
+export const forceLabel = label(L.FORCE_LABELS);
+export const dangerLabel = label(L.DANGER_LABELS);
+export const personRoleLabel = label(L.PERSON_ROLE_LABELS);
+export const genderLabel = label(L.GENDER_LABELS);
+export const flagLabel = label(L.FLAG_LABELS);
+export const outcomeLabel = label(L.OUTCOME_LABELS);
+export const timelineLabel = label(L.TIMELINE_LABELS);
+export const stuckLabel = label(L.STUCK_LABELS);
 
 export const DEADLINE_LABELS: Record<string, string> = {
   task: 'Scadenza attività',

@@ -1,14 +1,10 @@
 import { forms } from '../../../../scripts/lib/case-driver';
 import { until } from '../../../../test/helpers/case-handle';
-import { OPERATOR, type ProtocolHarness, startProtocolHarness, throughRiskCheck } from '../../../../test/helpers/protocol-harness';
+import { OPERATOR, throughRiskCheck, useProtocolHarness } from '../../../../test/helpers/protocol-harness';
 
 /** Step 5, anti-violence: consent, then CAV and protected placement; a refusal recorded; Codice Rosso. */
 describe('anti-violence branch', () => {
-  let h: ProtocolHarness;
-  beforeAll(async () => {
-    h = await startProtocolHarness();
-  });
-  afterAll(() => h?.teardown());
+  const h = useProtocolHarness();
 
   const violence = { violenceSuspected: true };
 

@@ -1,13 +1,9 @@
 import { cancelCaseUpdate } from '../../definitions';
-import { COORDINATOR, type ProtocolHarness, startProtocolHarness } from '../../../../test/helpers/protocol-harness';
+import { COORDINATOR, useProtocolHarness } from '../../../../test/helpers/protocol-harness';
 
 /** Closure by cancellation: a coordinator's cancel closes the case and cancels its open tasks. */
 describe('closure', () => {
-  let h: ProtocolHarness;
-  beforeAll(async () => {
-    h = await startProtocolHarness();
-  });
-  afterAll(() => h?.teardown());
+  const h = useProtocolHarness();
 
   it("closes a case cancelled by the coordinator with the reason, its open tasks cancelled", async () => {
     const c = await h.open();

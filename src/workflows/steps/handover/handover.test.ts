@@ -1,15 +1,11 @@
 import { forms } from '../../../../scripts/lib/case-driver';
 import { until } from '../../../../test/helpers/case-handle';
-import { COORDINATOR, LAINATE, officeOpensIn12Hours, OPERATOR, type ProtocolHarness, socialWorker, startProtocolHarness, throughRiskCheck } from '../../../../test/helpers/protocol-harness';
+import { COORDINATOR, LAINATE, officeOpensIn12Hours, OPERATOR, socialWorker, throughRiskCheck, useProtocolHarness } from '../../../../test/helpers/protocol-harness';
 import type { CaseHandle } from '../../../../test/helpers/case-handle';
 
 /** Steps 7–8, handover and closure: at the office opening to the Comune, or outside the Ambito by the coordinator. */
 describe('handover', () => {
-  let h: ProtocolHarness;
-  beforeAll(async () => {
-    h = await startProtocolHarness();
-  });
-  afterAll(() => h?.teardown());
+  const h = useProtocolHarness();
 
   async function toHandover(c: CaseHandle) {
     await throughRiskCheck(c, { withoutShelter: true });

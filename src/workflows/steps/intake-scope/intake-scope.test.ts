@@ -1,16 +1,12 @@
 import { until } from '../../../../test/helpers/case-handle';
-import { COORDINATOR, type ProtocolHarness, startProtocolHarness } from '../../../../test/helpers/protocol-harness';
+import { COORDINATOR, useProtocolHarness } from '../../../../test/helpers/protocol-harness';
 
 /** Step 1, intake and scope: in scope the case opens; out of scope the coordinator reviews it. */
 describe('intake and scope', () => {
-  let h: ProtocolHarness;
-  beforeAll(async () => {
-    h = await startProtocolHarness();
-  });
+  const h = useProtocolHarness();
   afterEach(() => {
     h.activities.scope = { inScope: true, reasons: [] };
   });
-  afterAll(() => h?.teardown());
 
   it('opens an in-scope case and asks for a take charge', async () => {
     const c = await h.open();

@@ -7,16 +7,10 @@ import { defineStep, task } from '../step';
  * `welfareRecheckMinutes` intervals, at most `maxWelfareRechecks` times.
  */
 
-export const RESOURCE_TYPES = [
-  'emergency_bed',
-  'women_shelter',
-  'minor_first_reception',
-  'meal_service',
-  'transport',
-  'cav_on_call',
-  'health_service',
-  'other',
-] as const;
+/** What the network-resource directory holds (src/reference/schemas.ts). */
+export const NETWORK_RESOURCE_TYPES = ['emergency_bed', 'women_shelter', 'minor_first_reception', 'meal_service', 'transport', 'cav_on_call'] as const;
+/** What an intervention can activate: a directory resource, a health service, or something else. */
+export const RESOURCE_TYPES = [...NETWORK_RESOURCE_TYPES, 'health_service', 'other'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
 const interventionForm = z

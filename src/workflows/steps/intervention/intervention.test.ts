@@ -1,14 +1,10 @@
 import { forms } from '../../../../scripts/lib/case-driver';
 import { until } from '../../../../test/helpers/case-handle';
-import { OPERATOR, type ProtocolHarness, startProtocolHarness, throughRiskCheck } from '../../../../test/helpers/protocol-harness';
+import { OPERATOR, throughRiskCheck, useProtocolHarness } from '../../../../test/helpers/protocol-harness';
 
 /** Step 4, intervention and welfare re-checks after a refusal of help. */
 describe('intervention', () => {
-  let h: ProtocolHarness;
-  beforeAll(async () => {
-    h = await startProtocolHarness();
-  });
-  afterAll(() => h?.teardown());
+  const h = useProtocolHarness();
 
   it('goes on to the handover after a placement, with no re-check', async () => {
     const c = await h.open();

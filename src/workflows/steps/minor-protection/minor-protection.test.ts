@@ -1,14 +1,10 @@
 import { forms } from '../../../../scripts/lib/case-driver';
 import { until } from '../../../../test/helpers/case-handle';
-import { OPERATOR, type ProtocolHarness, startProtocolHarness, throughRiskCheck } from '../../../../test/helpers/protocol-harness';
+import { OPERATOR, throughRiskCheck, useProtocolHarness } from '../../../../test/helpers/protocol-harness';
 
 /** Step 6, minor protection: MSNA placement and notices with their clocks; the art. 403 report. */
 describe('minor protection branch', () => {
-  let h: ProtocolHarness;
-  beforeAll(async () => {
-    h = await startProtocolHarness();
-  });
-  afterAll(() => h?.teardown());
+  const h = useProtocolHarness();
 
   it('for an MSNA, asks for placement and notices and hands the identification and reception clocks over', async () => {
     const c = await h.open({ categories: ['msna'], minorsInvolved: true });

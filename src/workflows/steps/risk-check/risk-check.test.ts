@@ -1,14 +1,10 @@
 import { forms } from '../../../../scripts/lib/case-driver';
 import { expectRejected } from '../../../../test/helpers/case-handle';
-import { OPERATOR, type ProtocolHarness, startProtocolHarness, throughRiskCheck } from '../../../../test/helpers/protocol-harness';
+import { OPERATOR, throughRiskCheck, useProtocolHarness } from '../../../../test/helpers/protocol-harness';
 
 /** Step 3, risk check: the level and flags that decide the branches, and the 112/118 rule. */
 describe('risk check', () => {
-  let h: ProtocolHarness;
-  beforeAll(async () => {
-    h = await startProtocolHarness();
-  });
-  afterAll(() => h?.teardown());
+  const h = useProtocolHarness();
 
   const assessed = async (questions: Record<string, unknown>, extra: Record<string, unknown> = {}) => throughRiskCheck(await h.open(), questions, extra);
 

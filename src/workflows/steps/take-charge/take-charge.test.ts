@@ -1,14 +1,10 @@
 import { forms } from '../../../../scripts/lib/case-driver';
 import { until } from '../../../../test/helpers/case-handle';
-import { OPERATOR, type ProtocolHarness, startProtocolHarness } from '../../../../test/helpers/protocol-harness';
+import { OPERATOR, useProtocolHarness } from '../../../../test/helpers/protocol-harness';
 
 /** Step 2, take charge: claimed within the SLA, else escalated; whoever completes it owns the case. */
 describe('take charge', () => {
-  let h: ProtocolHarness;
-  beforeAll(async () => {
-    h = await startProtocolHarness();
-  });
-  afterAll(() => h?.teardown());
+  const h = useProtocolHarness();
 
   it('escalates a take charge nobody claimed within takeChargeSlaMinutes to the coordinator', async () => {
     const c = await h.open({}, { takeChargeSlaMinutes: 15 });
