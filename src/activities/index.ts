@@ -5,6 +5,7 @@ import { LAW_ENFORCEMENT_FORCES } from '../domain';
 import type { TaskForm } from '../workflows/steps/registry';
 import type { HandoverTarget, PendingSubmission, ScopeAssessment } from '../workflows/model';
 import type { Notifier } from './notifier';
+import { taskColumns } from '../db/task-row';
 import { persistenceFailure } from './persistence-errors';
 import type {
   AssessScopeInput,
@@ -136,18 +137,7 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
         if (!stale) {
           for (const t of snapshot.tasks) {
             const data = {
-              caseId,
-              type: t.type,
-              candidateRole: t.candidateRole,
-              comuneCode: t.comuneCode ?? null,
-              assigneeId: t.assigneeId ?? null,
-              status: t.status,
-              createdAt: new Date(t.createdAt),
-              claimedAt: dateOrNull(t.claimedAt),
-              dueAt: dateOrNull(t.dueAt),
-              completedAt: dateOrNull(t.completedAt),
-              completedById: t.completedById ?? null,
-              escalatedAt: dateOrNull(t.escalatedAt),
+              ...taskColumns(caseId, t),
               escalation: { ...t.escalation, remindedAt: t.remindedAt ?? null, subjectTaskId: t.subjectTaskId ?? null, reason: t.reason ?? null },
             };
             await tx.task.upsert({ where: { id: t.id }, create: { id: t.id, ...data }, update: data });

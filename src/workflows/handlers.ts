@@ -110,23 +110,19 @@ function checkCandidate(task: HumanTask, actor: Actor): void {
   }
 }
 
-function checkClaim(s: CaseState, taskId: string, actor: Actor): HumanTask {
+/** An active task this actor may work on, not claimed by someone else (else `otherwise`). */
+function workableTask(s: CaseState, taskId: string, actor: Actor, otherwise: [CaseErrorType, string]): HumanTask {
   const task = taskFor(s, taskId);
   checkCandidate(task, actor);
-  if (task.status === 'claimed' && task.assigneeId !== actor.userId) {
-    reject(CaseErrorType.AlreadyClaimed, 'Attività già presa in carico da un altro operatore');
-  }
+  if (task.status === 'claimed' && task.assigneeId !== actor.userId) reject(...otherwise);
   return task;
 }
 
-function checkComplete(s: CaseState, taskId: string, actor: Actor): HumanTask {
-  const task = taskFor(s, taskId);
-  checkCandidate(task, actor);
-  if (task.status === 'claimed' && task.assigneeId !== actor.userId) {
-    reject(CaseErrorType.NotAssignee, 'Attività assegnata a un altro operatore');
-  }
-  return task;
-}
+const checkClaim = (s: CaseState, taskId: string, actor: Actor): HumanTask =>
+  workableTask(s, taskId, actor, [CaseErrorType.AlreadyClaimed, 'Attività già presa in carico da un altro operatore']);
+
+const checkComplete = (s: CaseState, taskId: string, actor: Actor): HumanTask =>
+  workableTask(s, taskId, actor, [CaseErrorType.NotAssignee, 'Attività assegnata a un altro operatore']);
 
 function parseForm(s: CaseState, task: HumanTask, form: unknown): unknown {
   const result = validateTaskForm(task.type, form, { protocolRevision: s.protocolRevision });
