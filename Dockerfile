@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# PIS case management: one image for the API (`node dist/src/api/server.js`), the worker
-# (`node dist/src/worker.js`) and the migration job (`node dist/src/api/server.js --migrate-only`).
+# PIS case management: one image for the API (`node dist/src/server.js`), the worker
+# (`node dist/src/worker.js`) and the migration job (`node dist/src/server.js --migrate-only`).
 # Tags are pinned; pin digests too in a registry you control.
 
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
@@ -49,4 +49,4 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.API_PORT||3000)+'/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "dist/src/api/server.js"]
+CMD ["node", "dist/src/server.js"]

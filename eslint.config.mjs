@@ -24,12 +24,14 @@ export default tseslint.config(
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node modules, no I/O, no clocks.
     files: ['src/workflows/**/*.ts'],
+    ignores: ['src/workflows/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', 'http', 'https', 'net', 'timers'], message: 'Workflow code must not import Node modules.' },
           { group: ['@prisma/*', '**/generated/**', 'express', 'pg', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflow code must not do I/O.' },
-          { group: ['../activities/*', '!../activities/types'], message: 'Workflows import only activity types.' },
+          { group: ['**/activities', '**/activities/**'], message: 'Workflow code never imports activity implementations (their types: ./activity-types).' },
+          { group: ['**/api/**', '**/db/**', '**/cases/**', '**/supervision/**', '**/runtime/**', '**/embedded/**'], message: 'Workflow code imports only workflow, domain and pure shared modules.' },
         ],
       }],
       'no-restricted-globals': ['error',

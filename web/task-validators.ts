@@ -3,7 +3,7 @@ import path from 'node:path';
 import { compileSchemaValidatorsCode } from '@rjsf/validator-ajv8/compileSchemaValidators';
 import type { Plugin } from 'vite';
 import { z } from 'zod';
-import { TASK_FORMS } from '../src/workflows/forms';
+import { TASK_FORMS } from '../src/workflows/steps/registry';
 import { prepareTaskSchema } from './src/formSchema';
 
 /**

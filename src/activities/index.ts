@@ -1,10 +1,11 @@
 import { isOfficeOpen, nextOpening, type OfficeCalendar } from '../calendar';
 import type { PrismaClient } from '../generated/prisma/client';
 import { Prisma } from '../generated/prisma/client';
-import { LAW_ENFORCEMENT_FORCES } from '../workflows/definitions';
-import type { TaskForm } from '../workflows/forms';
+import { LAW_ENFORCEMENT_FORCES } from '../domain';
+import type { TaskForm } from '../workflows/steps/registry';
 import type { HandoverTarget, PendingSubmission, ScopeAssessment } from '../workflows/model';
 import type { Notifier } from './notifier';
+import { taskColumns } from '../db/task-row';
 import { persistenceFailure } from './persistence-errors';
 import type {
   AssessScopeInput,
@@ -13,7 +14,7 @@ import type {
   PersistCaseInput,
   PrepareHandoverInput,
   ReportPersistenceFailureInput,
-} from './types';
+} from '../workflows/activity-types';
 
 export interface ActivityDeps {
   prisma: PrismaClient;
@@ -136,18 +137,7 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
         if (!stale) {
           for (const t of snapshot.tasks) {
             const data = {
-              caseId,
-              type: t.type,
-              candidateRole: t.candidateRole,
-              comuneCode: t.comuneCode ?? null,
-              assigneeId: t.assigneeId ?? null,
-              status: t.status,
-              createdAt: new Date(t.createdAt),
-              claimedAt: dateOrNull(t.claimedAt),
-              dueAt: dateOrNull(t.dueAt),
-              completedAt: dateOrNull(t.completedAt),
-              completedById: t.completedById ?? null,
-              escalatedAt: dateOrNull(t.escalatedAt),
+              ...taskColumns(caseId, t),
               escalation: { ...t.escalation, remindedAt: t.remindedAt ?? null, subjectTaskId: t.subjectTaskId ?? null, reason: t.reason ?? null },
             };
             await tx.task.upsert({ where: { id: t.id }, create: { id: t.id, ...data }, update: data });
@@ -259,4 +249,4 @@ async function persistSubmission(tx: Prisma.TransactionClient, caseId: string, s
   });
 }
 
-export type { CaseActivities } from './types';
+export type { CaseActivities } from '../workflows/activity-types';

@@ -1,4 +1,4 @@
-import type { Role } from '../workflows/definitions';
+import type { Role } from '../domain';
 
 /** Delivery of notifications to on-call staff (SMS/e-mail gateways are outside the system). */
 export interface Notification {

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { classifyDbError } from '../db/errors';
-import { PERSISTENCE_FAILED, PERSISTENCE_TRANSIENT, type PersistenceFailureInfo } from './types';
+import { PERSISTENCE_FAILED, PERSISTENCE_TRANSIENT, type PersistenceFailureInfo } from '../workflows/activity-types';
 
 /**
  * What a failed write of the case workflow's persistence activity means. A database that refuses

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor } from '../workflows/definitions';
+import type { Actor } from '../domain';
 import { loggableError } from './problem';
 
 /**

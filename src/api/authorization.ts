@@ -1,5 +1,5 @@
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor, Role } from '../workflows/definitions';
+import type { Actor, Role } from '../domain';
 import { ProblemError } from './problem';
 
 /**

@@ -5,7 +5,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AesGcmPayloadCodec, PayloadCodecError } from '../temporal/codec';
 import type { Keyring } from '../temporal/keyring';
-import type { Role } from '../workflows/definitions';
+import type { Role } from '../domain';
 import type { TokenVerifier } from './auth/tokens';
 import { ProblemError } from './problem';
 

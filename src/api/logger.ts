@@ -8,7 +8,7 @@ import { loggableError } from './problem';
 /**
  * Structured JSON logs. An access log line holds the request id, method, path (never the query
  * string), status and duration: no bodies, no headers (so no tokens or cookies), no client
- * address. Logs must not carry personal data; see docs/product.md "Sensitive data".
+ * address. Logs must not carry personal data (names, addresses, free text, form contents).
  */
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';

@@ -1,8 +1,9 @@
 import { OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { intakeSchema } from '../cases/intake-schema';
-import { CASE_STATUSES, RISK_LEVELS, ROLES, STEPS } from '../workflows/definitions';
-import { TASK_TYPES } from '../workflows/forms';
+import { CASE_STATUSES, RISK_LEVELS, ROLES, STUCK_KINDS } from '../domain';
+import { STEPS } from '../workflows/steps/registry';
+import { TASK_TYPES } from '../workflows/steps/registry';
 import { PERMISSIONS, type Action } from './authorization';
 import {
   caseDetailQuery,
@@ -121,7 +122,7 @@ const stuckReport = z.object({
       stuckForMinutes: z.number().int(),
       reasons: z.array(
         z.object({
-          kind: z.enum(['task_overdue', 'no_progress', 'activity_failing', 'workflow_task_failing', 'workflow_failed', 'no_worker', 'workflow_not_started', 'persistence_failed']),
+          kind: z.enum(STUCK_KINDS),
           since: iso,
           detail: z.string(),
           suggestedActions: z.array(z.enum(['reassign', 'escalate', 'add_note', 'cancel', 'check_worker', 'fix_and_reset', 'retry_persistence'])),

@@ -6,8 +6,8 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { CaseErrorType, ERROR_HTTP_STATUS } from '../workflows/definitions';
-import type { FormIssue } from '../workflows/forms';
+import { CaseErrorType, ERROR_HTTP_STATUS } from '../domain';
+import type { FormIssue } from '../workflows/steps/registry';
 import { ProblemError } from './problem';
 
 /**

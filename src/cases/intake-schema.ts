@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { isoInstant } from '../instants';
 import { requiredText, text } from '../text';
-import { REPORTING_FORCES, TARGET_CATEGORIES } from '../workflows/definitions';
+import { REPORTING_FORCES, TARGET_CATEGORIES } from '../domain';
 
 /** The police report as entered by the intake operator (validated by the API and the service). */
 
-const istatCode = z.string().regex(/^\d{6}$/, 'codice ISTAT di 6 cifre');
-const phone = z.string().trim().regex(/^\+?[0-9 ()./-]{6,20}$/, 'numero di telefono non valido');
+/** Shared with the console's intake page (web/src/pages/Intake.tsx). */
+export const ISTAT_CODE_PATTERN = /^\d{6}$/;
+export const PHONE_PATTERN = /^\+?[0-9 ()./-]{6,20}$/;
+const istatCode = z.string().regex(ISTAT_CODE_PATTERN, 'codice ISTAT di 6 cifre');
+const phone = z.string().trim().regex(PHONE_PATTERN, 'numero di telefono non valido');
 
 export const IMMEDIATE_DANGERS = [
   'violence_ongoing',
@@ -18,13 +21,17 @@ export const IMMEDIATE_DANGERS = [
   'none',
 ] as const;
 
+export type ImmediateDanger = (typeof IMMEDIATE_DANGERS)[number];
+export const PERSON_ROLES = ['subject', 'child', 'companion', 'other'] as const;
+export const GENDERS = ['f', 'm', 'x'] as const;
+
 export const personSchema = z.object({
-  role: z.enum(['subject', 'child', 'companion', 'other']).describe('Ruolo nel caso'),
+  role: z.enum(PERSON_ROLES).describe('Ruolo nel caso'),
   firstName: text({ max: 100 }).optional().describe('Nome'),
   lastName: text({ max: 100 }).optional().describe('Cognome'),
   birthYear: z.number().int().min(1900).max(2100).optional().describe('Anno di nascita'),
   isMinor: z.boolean().default(false).describe('Minore'),
-  gender: z.enum(['f', 'm', 'x']).optional().describe('Genere'),
+  gender: z.enum(GENDERS).optional().describe('Genere'),
   nationality: text({ max: 100 }).optional().describe('Nazionalità'),
   notes: text({ max: 1000 }).optional().describe('Note'),
 });

@@ -1,11 +1,5 @@
-import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client';
-import { DEFAULT_PROTOCOL_SETTINGS, type ProtocolSettings } from '../workflows/model';
-
-const minutes = z.number().int().min(1).max(60 * 24 * 365);
-const overridesSchema = z
-  .object(Object.fromEntries(Object.keys(DEFAULT_PROTOCOL_SETTINGS).map((k) => [k, minutes.optional()])))
-  .strict();
+import { DEFAULT_PROTOCOL_SETTINGS, protocolSettingsOverridesSchema as overridesSchema, type ProtocolSettings } from '../workflows/steps/registry';
 
 /**
  * Protocol timings for an Ambito: the defaults overlaid with the row in `ProtocolSettings`.

@@ -1,6 +1,6 @@
 import { hashPassword } from '../api/auth/passwords';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { Role } from '../workflows/definitions';
+import type { Role } from '../domain';
 
 /**
  * Demo users, one per role (two emergency operators for the claim-conflict scenario, a social

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NETWORK_RESOURCE_TYPES } from '../workflows/steps/intervention';
 import { assertValidCalendar, OfficeCalendarError } from '../calendar';
 
 /**
@@ -84,14 +85,7 @@ export const ambitoSchema = z.object({
   region: z.string().min(1),
 });
 
-export const resourceTypeCodes = [
-  'emergency_bed',
-  'women_shelter',
-  'minor_first_reception',
-  'meal_service',
-  'transport',
-  'cav_on_call',
-] as const;
+export const resourceTypeCodes = NETWORK_RESOURCE_TYPES;
 export const resourceTypeSchema = z.enum(resourceTypeCodes);
 
 export const networkResourceSchema = z

@@ -32,19 +32,13 @@ export interface BootContext {
  */
 export async function runEntryPoint(name: string, start: (ctx: BootContext) => Promise<Running>): Promise<never> {
   const startedAt = Date.now();
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    return fail(name, err);
-  }
-  const logger = createLogger({ level: config.logLevel });
-  const stack = new ShutdownStack(logger);
+  const ctx = boot(name);
+  const { logger, stack } = ctx;
   onShutdownSignals(logger, () => void stack.stopAll());
 
   let exitCode = 0;
   try {
-    const running = await start({ config, logger, stack });
+    const running = await start(ctx);
     stack.throwIfStopping();
     process.stdout.write(formatSummary(running.summary, Date.now() - startedAt));
     const failure = await Promise.race([stack.requested.then(() => undefined), running.failed ?? new Promise<never>(() => undefined)]);
@@ -67,6 +61,18 @@ export async function runEntryPoint(name: string, start: (ctx: BootContext) => P
   process.exit(exitCode);
 }
 
+/** Config (a readable error and exit 1 if invalid), logger and shutdown stack of a process. */
+function boot(name: string): BootContext {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    return fail(name, err);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  return { config, logger, stack: new ShutdownStack(logger) };
+}
+
 function fail(name: string, err: unknown): never {
   process.stderr.write(`${name}: cannot start.\n${describeStartupError(err)}\n`);
   process.exit(1);
@@ -86,17 +92,11 @@ export function formatSummary(summary: StartupSummary, elapsedMs: number): strin
 
 /** A one-shot command (e.g. the migration job): config, run, readable error or exit 0. */
 export async function runTask(name: string, task: (ctx: BootContext) => Promise<string>): Promise<never> {
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    return fail(name, err);
-  }
-  const logger = createLogger({ level: config.logLevel });
-  const stack = new ShutdownStack(logger);
+  const ctx = boot(name);
+  const { logger, stack } = ctx;
   let exitCode = 0;
   try {
-    process.stdout.write(`${name}: ${await task({ config, logger, stack })}\n`);
+    process.stdout.write(`${name}: ${await task(ctx)}\n`);
   } catch (err) {
     process.stderr.write(`${name}: failed.\n${describeStartupError(err)}\n`);
     exitCode = 1;

@@ -96,7 +96,7 @@ export async function startWorkerOnly({ config, logger, stack }: BootContext): P
 }
 
 /**
- * `src/api/server.ts`: the HTTP API alone, against an external PostgreSQL and Temporal. With
+ * `src/server.ts`: the HTTP API alone, against an external PostgreSQL and Temporal. With
  * `migrate: true` it first applies pending migrations and inserts missing reference data.
  */
 export async function startApiOnly({ config, logger, stack }: BootContext, opts: { migrate: boolean }): Promise<Running> {

@@ -1,4 +1,5 @@
-import type { Step } from '../workflows/definitions';
+import type { Step } from '../workflows/steps/registry';
+import { STALL_ALLOWANCE_MINUTES } from '../workflows/steps/registry';
 
 /**
  * Supervision thresholds. Configuration, not constants: the API deps may override any of them.
@@ -26,17 +27,8 @@ export interface SupervisionSettings {
 }
 
 export const DEFAULT_SUPERVISION_SETTINGS: SupervisionSettings = {
-  stepAllowanceMinutes: {
-    intake: 10,
-    scope_review: 60,
-    take_charge: 30,
-    risk_check: 120,
-    intervention: 480,
-    anti_violence: 480,
-    minor_protection: 1440,
-    handover: 480,
-    closure: 10,
-  },
+  // Each step's own (src/workflows/steps/<step>/index.ts `stallAllowanceMinutes`).
+  stepAllowanceMinutes: { ...STALL_ALLOWANCE_MINUTES },
   handoverGraceMinutes: 15,
   describeLimit: 200,
   describeConcurrency: 10,

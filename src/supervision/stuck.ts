@@ -7,14 +7,15 @@ import { CASE_STATUSES, caseWorkflowId, STEPS } from '../workflows/definitions';
 import type { SupervisionSettings } from './settings';
 
 /**
- * Stuck cases, as a supervisor sees them (docs/product.md "What stuck means"): a task past its
+ * Stuck cases, as a supervisor sees them (the product brief's "what stuck means"): a task past its
  * due time; no progress for longer than the step allows; an activity failing or retrying; the
  * workflow task failing or the workflow ended without closing the case; no worker polling the
  * task queue. The read model answers the first two with indexed queries; Temporal answers the rest
  * (DescribeTaskQueue once, DescribeWorkflowExecution for a bounded number of running cases).
  */
 
-export type StuckKind = 'task_overdue' | 'no_progress' | 'workflow_not_started' | 'activity_failing' | 'workflow_task_failing' | 'workflow_failed' | 'no_worker' | 'persistence_failed';
+import type { StuckKind } from '../domain';
+export type { StuckKind };
 
 export type SuggestedAction = 'reassign' | 'escalate' | 'add_note' | 'cancel' | 'check_worker' | 'fix_and_reset' | 'retry_persistence';
 

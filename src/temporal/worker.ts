@@ -1,6 +1,6 @@
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import type { CaseActivities } from '../activities/types';
+import type { CaseActivities } from '../workflows/activity-types';
 import { FAILURE_CONVERTER_PATH } from './data-converter';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');

@@ -12,7 +12,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { type CaseActivities, PERSISTENCE_FAILED, type PersistenceFailureInfo } from '../activities/types';
+import { type CaseActivities, PERSISTENCE_FAILED, type PersistenceFailureInfo } from './activity-types';
 import type { CaseWorkflowInput } from './definitions';
 import type { CaseState, CaseView, HumanTask, Reminder } from './model';
 import { registerHandlers } from './handlers';
@@ -28,9 +28,10 @@ import {
   SA_STATUS,
   SA_STEP,
 } from './search-attributes';
+import { toSnapshot } from './snapshot';
+import { closeCase } from './steps/closure/close';
 import {
-  closeCase,
-  decide,
+  recordDecision,
   ensureTask,
   isTaskActive,
   MINUTE,
@@ -38,7 +39,6 @@ import {
   notify,
   nowIso,
   openTaskRoles,
-  toSnapshot,
   toView,
 } from './state';
 
@@ -61,7 +61,7 @@ export async function pisCaseWorkflow(input: CaseWorkflowInput, resumed?: CaseSt
   // Decided once per case (kept across continue-as-new); cases in flight keep their old answers.
   if (s.answersWhenStored === undefined && patched(ANSWER_WHEN_STORED_PATCH)) s.answersWhenStored = true;
   registerHandlers(s);
-  if (!resumed) decide(s, input.createdBy, 'case_opened', { reference: input.reference, categories: input.categories });
+  if (!resumed) recordDecision(s, input.createdBy, 'case_opened', { reference: input.reference, categories: input.categories });
 
   const runtime = { stopping: false };
   const persistence = persistLoop(s, runtime);
@@ -187,7 +187,7 @@ function processDue(s: CaseState): void {
     if (remind !== undefined && !t.remindedAt && now >= remind) {
       t.remindedAt = nowIso();
       notify(s, 'task_reminder', t.escalation.remindRole ?? t.candidateRole, { comuneCode: t.comuneCode, taskId: t.id });
-      decide(s, 'system', 'task_reminder', { taskId: t.id, type: t.type, to: t.escalation.remindRole ?? t.candidateRole });
+      recordDecision(s, 'system', 'task_reminder', { taskId: t.id, type: t.type, to: t.escalation.remindRole ?? t.candidateRole });
     }
     const escalate = minutesAfter(t.createdAt, t.escalation.escalateAfterMinutes);
     if (escalate !== undefined && !t.escalatedAt && now >= escalate && escalationApplies(t)) {
@@ -198,7 +198,7 @@ function processDue(s: CaseState): void {
         reason,
         dueMinutes: s.input.protocol.escalationTaskDueMinutes,
       });
-      decide(s, 'system', 'task_escalated', { taskId: t.id, type: t.type, reason });
+      recordDecision(s, 'system', 'task_escalated', { taskId: t.id, type: t.type, reason });
     }
   }
   for (const r of s.reminders) fireReminder(s, r, now);
@@ -209,7 +209,7 @@ function processDue(s: CaseState): void {
   const overdueSince = overdue[0];
   if (overdueSince !== s.overdueSince) {
     s.overdueSince = overdueSince;
-    decide(s, 'system', overdueSince ? 'case_overdue' : 'case_back_on_time', { since: overdueSince ?? null });
+    recordDecision(s, 'system', overdueSince ? 'case_overdue' : 'case_back_on_time', { since: overdueSince ?? null });
   }
 }
 
@@ -217,7 +217,7 @@ function fireReminder(s: CaseState, r: Reminder, now: number): void {
   if (r.firedAt || Date.parse(r.dueAt) > now) return;
   r.firedAt = nowIso();
   notify(s, `reminder_${r.kind}`, 'coordinator');
-  decide(s, 'system', 'reminder_due', { reminderId: r.id, kind: r.kind, dueAt: r.dueAt, handedTo: r.handedTo });
+  recordDecision(s, 'system', 'reminder_due', { reminderId: r.id, kind: r.kind, dueAt: r.dueAt, handedTo: r.handedTo });
 }
 
 async function watchdogLoop(s: CaseState, runtime: { stopping: boolean }): Promise<void> {

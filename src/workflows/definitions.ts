@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Actor, ReportingForce, TargetCategory } from '../domain';
 import type { CaseView, ProtocolSettings } from './model';
-import type { FormData, TaskType } from './forms';
+import type { FormData, TaskType } from './steps/registry';
 
 /**
  * The contract between the API and the case workflow: message names, task queue, workflow-ID
@@ -15,37 +16,21 @@ export function caseWorkflowId(caseId: string): string {
   return `pis-case-${caseId}`;
 }
 
-export const ROLES = ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { type Actor, CaseErrorType, ERROR_HTTP_STATUS, ROLES, type Role } from '../domain';
 
-export interface Actor {
-  userId: string;
-  role: Role;
-  /** Only for social workers: the Comune (ISTAT code) they work for. */
-  comuneCode?: string;
-}
-
-export const TARGET_CATEGORIES = [
-  'adults_families_marginality',
-  'frail_without_caregiver',
-  'homeless',
-  'msna',
-  'minors_at_risk',
-  'women_violence',
-] as const;
-export type TargetCategory = (typeof TARGET_CATEGORIES)[number];
-
-export const REPORTING_FORCES = [
-  'carabinieri',
-  'polizia_di_stato',
-  'polizia_locale',
-  'guardia_di_finanza',
-  'polizia_penitenziaria',
-  'other',
-] as const;
-export type ReportingForce = (typeof REPORTING_FORCES)[number];
-/** Reporters the service acts on; anything else is out of scope unless overridden. */
-export const LAW_ENFORCEMENT_FORCES: readonly ReportingForce[] = REPORTING_FORCES.filter((f) => f !== 'other');
+export {
+  LAW_ENFORCEMENT_FORCES,
+  REPORTING_FORCES,
+  type ReportingForce,
+  TARGET_CATEGORIES,
+  type TargetCategory,
+  CASE_STATUSES,
+  type CaseStatus,
+  RISK_LEVELS,
+  type RiskLevel,
+  OUTCOME_CODES,
+  type OutcomeCode,
+} from '../domain';
 
 /** Minimal, non-identifying input of a case: personal data stays in PostgreSQL. */
 export interface CaseWorkflowInput {
@@ -62,65 +47,7 @@ export interface CaseWorkflowInput {
   protocol: ProtocolSettings;
 }
 
-export const STEPS = [
-  'intake',
-  'scope_review',
-  'take_charge',
-  'risk_check',
-  'intervention',
-  'anti_violence',
-  'minor_protection',
-  'handover',
-  'closure',
-] as const;
-export type Step = (typeof STEPS)[number];
-
-export const CASE_STATUSES = ['intake', 'scope_review', 'open', 'awaiting_handover', 'handover', 'closed'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-
-export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
-export type RiskLevel = (typeof RISK_LEVELS)[number];
-
-export const OUTCOME_CODES = [
-  'taken_on_by_comune',
-  'handed_over_external',
-  'resolved',
-  'redirected',
-  'cancelled',
-] as const;
-export type OutcomeCode = (typeof OUTCOME_CODES)[number];
-
-/** One error vocabulary for workflow and API (ApplicationFailure.type ⇒ HTTP status). */
-export const CaseErrorType = {
-  TaskNotFound: 'TASK_NOT_FOUND',
-  TaskNotOpen: 'TASK_NOT_OPEN',
-  AlreadyClaimed: 'ALREADY_CLAIMED',
-  NotAssignee: 'NOT_ASSIGNEE',
-  WrongRole: 'WRONG_ROLE',
-  InvalidForm: 'INVALID_FORM',
-  InvalidRequest: 'INVALID_REQUEST',
-  CaseClosed: 'CASE_CLOSED',
-  /** A write of the case failed permanently: nothing more is accepted until a coordinator retries it. */
-  CaseBlocked: 'CASE_BLOCKED',
-  /** A coordinator's retry of a failed write failed again (the cause is not fixed yet). */
-  PersistenceFailed: 'PERSISTENCE_FAILED',
-  NothingToRetry: 'NOTHING_TO_RETRY',
-} as const;
-export type CaseErrorType = (typeof CaseErrorType)[keyof typeof CaseErrorType];
-
-export const ERROR_HTTP_STATUS: Record<CaseErrorType, number> = {
-  TASK_NOT_FOUND: 404,
-  TASK_NOT_OPEN: 409,
-  ALREADY_CLAIMED: 409,
-  NOT_ASSIGNEE: 409,
-  WRONG_ROLE: 403,
-  INVALID_FORM: 422,
-  INVALID_REQUEST: 400,
-  CASE_CLOSED: 409,
-  CASE_BLOCKED: 409,
-  PERSISTENCE_FAILED: 503,
-  NOTHING_TO_RETRY: 409,
-};
+export { STEPS, type Step } from './steps/registry';
 
 // ------------------------------------------------------------------------------------ messages
 

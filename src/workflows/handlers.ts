@@ -16,17 +16,18 @@ import {
   getCaseQuery,
   moveHandoverUpdate,
   noteAddedSignal,
+  type NoteAddedSignal,
   overrideScopeUpdate,
   reassignTaskUpdate,
   retryPersistenceUpdate,
   type RetryPersistenceRequest,
 } from './definitions';
-import { validateTaskForm } from './forms';
+import { extractOutcome, validateTaskForm } from './steps/registry';
 import { isPlausibleInstant, MAX_HANDOVER_MOVE_HORIZON_DAYS } from '../instants';
 import { reasonText } from '../text';
 import type { CaseState, CaseView, Decision, HumanTask } from './model';
-import { extractOutcome } from './outcomes';
-import { decide, ensureTask, findTask, isTaskActive, nowIso, toView, touch } from './state';
+
+import { recordDecision, ensureTask, findTask, isTaskActive, nowIso, toView, markChanged } from './state';
 
 /**
  * Message handlers of the case workflow. Validators reject synchronously with a typed
@@ -109,24 +110,24 @@ function checkCandidate(task: HumanTask, actor: Actor): void {
   }
 }
 
-function checkClaim(s: CaseState, taskId: string, actor: Actor): HumanTask {
+/** An active task this actor may work on, not claimed by someone else (else `otherwise`). */
+function workableTask(s: CaseState, taskId: string, actor: Actor, otherwise: [CaseErrorType, string]): HumanTask {
   const task = taskFor(s, taskId);
   checkCandidate(task, actor);
-  if (task.status === 'claimed' && task.assigneeId !== actor.userId) {
-    reject(CaseErrorType.AlreadyClaimed, 'Attività già presa in carico da un altro operatore');
-  }
+  if (task.status === 'claimed' && task.assigneeId !== actor.userId) reject(...otherwise);
   return task;
 }
 
-function checkComplete(s: CaseState, taskId: string, actor: Actor, form: unknown): HumanTask {
-  const task = taskFor(s, taskId);
-  checkCandidate(task, actor);
-  if (task.status === 'claimed' && task.assigneeId !== actor.userId) {
-    reject(CaseErrorType.NotAssignee, 'Attività assegnata a un altro operatore');
-  }
+const checkClaim = (s: CaseState, taskId: string, actor: Actor): HumanTask =>
+  workableTask(s, taskId, actor, [CaseErrorType.AlreadyClaimed, 'Attività già presa in carico da un altro operatore']);
+
+const checkComplete = (s: CaseState, taskId: string, actor: Actor): HumanTask =>
+  workableTask(s, taskId, actor, [CaseErrorType.NotAssignee, 'Attività assegnata a un altro operatore']);
+
+function parseForm(s: CaseState, task: HumanTask, form: unknown): unknown {
   const result = validateTaskForm(task.type, form, { protocolRevision: s.protocolRevision });
   if (!result.ok) reject(CaseErrorType.InvalidForm, 'Modulo non valido', result.issues);
-  return task;
+  return result.data;
 }
 
 function claim(s: CaseState, task: HumanTask, actor: Actor, audit?: Decision['audit']): void {
@@ -136,7 +137,7 @@ function claim(s: CaseState, task: HumanTask, actor: Actor, audit?: Decision['au
   task.assigneeId = actor.userId;
   task.claimedAt = at;
   task.history.push({ at, actorId: actor.userId, action: 'claimed' });
-  decide(s, actor, 'task_claimed', { taskId: task.id, type: task.type }, audit);
+  recordDecision(s, actor, 'task_claimed', { taskId: task.id, type: task.type }, audit);
 }
 
 /**
@@ -151,135 +152,165 @@ async function answer(s: CaseState): Promise<CaseView> {
   return toView(s);
 }
 
-export function registerHandlers(s: CaseState): void {
-  setHandler(getCaseQuery, () => toView(s));
+/**
+ * The case's message handlers: each validator and handler is a method; `registerHandlers` wires
+ * them in one line each. Validators check synchronously and emit no command (they do not run on
+ * replay); handlers re-check what may have changed, then mutate the state.
+ */
+class CaseHandlers {
+  /**
+   * Forms parsed by `validateComplete`, by update id, for its handler. Each form is parsed once on
+   * the workflow side: by the validator when it runs, else (on replay, where validators do not
+   * run) by the handler. Parsing is pure, so both paths give the same value and the same
+   * commands. Kept out of the state: it never survives a run or reaches the read model.
+   */
+  private readonly validatedForms: Record<string, unknown> = {};
 
-  setHandler(
-    claimTaskUpdate,
-    async ({ taskId, actor }) => {
-      claim(s, checkClaim(s, taskId, actor), actor, auditOf('task.claim'));
-      return answer(s);
-    },
-    { validator: ({ taskId, actor }: ClaimTaskRequest) => void checkClaim(s, taskId, actor) },
-  );
+  constructor(private readonly s: CaseState) {}
 
-  setHandler(
-    completeTaskUpdate,
-    async ({ taskId, actor, form, submittedAt }) => {
-      const task = checkComplete(s, taskId, actor, form);
-      const parsed = validateTaskForm(task.type, form, { protocolRevision: s.protocolRevision });
-      if (!parsed.ok) reject(CaseErrorType.InvalidForm, 'Modulo non valido', parsed.issues);
-      claim(s, task, actor);
-      const at = nowIso();
-      task.status = 'completed';
-      task.completedAt = at;
-      task.completedById = actor.userId;
-      task.outcome = extractOutcome(task.type, parsed.data, s.input.minorsInvolved, s.protocolRevision);
-      task.history.push({ at, actorId: actor.userId, action: 'completed' });
-      s.pendingSubmissions.push({
-        taskId: task.id,
-        type: task.type,
-        form: parsed.data,
-        submittedById: actor.userId,
-        submittedAt: submittedAt ?? at,
-      });
-      decide(s, actor, 'task_completed', { taskId: task.id, type: task.type, outcome: task.outcome }, auditOf('task.complete'));
-      return answer(s);
-    },
-    { validator: ({ taskId, actor, form }: CompleteTaskRequest) => void checkComplete(s, taskId, actor, form) },
-  );
+  view(): CaseView {
+    return toView(this.s);
+  }
 
-  const checkReassign = (taskId: string, actor: Actor, assigneeId: unknown, reason: unknown) => {
+  validateClaim({ taskId, actor }: ClaimTaskRequest): void {
+    checkClaim(this.s, taskId, actor);
+  }
+
+  async claimTask({ taskId, actor }: ClaimTaskRequest): Promise<CaseView> {
+    const s = this.s;
+    claim(s, checkClaim(s, taskId, actor), actor, auditOf('task.claim'));
+    return answer(s);
+  }
+
+  validateComplete({ taskId, actor, form }: CompleteTaskRequest): void {
+    const task = checkComplete(this.s, taskId, actor);
+    const data = parseForm(this.s, task, form);
+    const id = currentUpdateInfo()?.id;
+    if (id !== undefined) this.validatedForms[id] = data;
+  }
+
+  async completeTask({ taskId, actor, form, submittedAt }: CompleteTaskRequest): Promise<CaseView> {
+    const s = this.s;
+    const task = checkComplete(s, taskId, actor);
+    const id = currentUpdateInfo()?.id;
+    const data = id !== undefined && id in this.validatedForms ? this.validatedForms[id] : parseForm(s, task, form);
+    if (id !== undefined) delete this.validatedForms[id];
+    claim(s, task, actor);
+    const at = nowIso();
+    task.status = 'completed';
+    task.completedAt = at;
+    task.completedById = actor.userId;
+    task.outcome = extractOutcome(task.type, data, s.input.minorsInvolved, s.protocolRevision);
+    task.history.push({ at, actorId: actor.userId, action: 'completed' });
+    s.pendingSubmissions.push({
+      taskId: task.id,
+      type: task.type,
+      form: data,
+      submittedById: actor.userId,
+      submittedAt: submittedAt ?? at,
+    });
+    recordDecision(s, actor, 'task_completed', { taskId: task.id, type: task.type, outcome: task.outcome }, auditOf('task.complete'));
+    return answer(s);
+  }
+
+  private checkReassign(taskId: string, actor: Actor, assigneeId: unknown, reason: unknown): HumanTask {
     requireRole(actor, 'coordinator');
-    const task = taskFor(s, taskId);
+    const task = taskFor(this.s, taskId);
     if (typeof assigneeId !== 'string' || assigneeId.trim() === '') {
       reject(CaseErrorType.InvalidRequest, "Indicare l'operatore a cui assegnare l'attività");
     }
     requireReason(reason);
     return task;
-  };
-  setHandler(
-    reassignTaskUpdate,
-    async ({ taskId, actor, assigneeId, reason }) => {
-      const task = checkReassign(taskId, actor, assigneeId, reason);
-      const at = nowIso();
-      const from = task.assigneeId ?? null;
-      task.assigneeId = assigneeId;
-      task.status = 'claimed';
-      task.claimedAt = at;
-      task.history.push({ at, actorId: actor.userId, action: 'reassigned', to: assigneeId });
-      if (task.candidateRole === 'emergency_operator' && s.ownerId !== undefined) s.ownerId = assigneeId;
-      decide(s, actor, 'task_reassigned', { taskId: task.id, from, to: assigneeId, reason }, auditOf('task.reassign'));
-      return answer(s);
-    },
-    {
-      validator: ({ taskId, actor, assigneeId, reason }: ReassignTaskRequest) => {
-        checkReassign(taskId, actor, assigneeId, reason);
-        if (!PLAIN_ID.test(assigneeId)) reject(CaseErrorType.InvalidRequest, "Indicare l'operatore a cui assegnare l'attività");
-        requireReasonText(reason);
-      },
-    },
-  );
+  }
 
-  const checkOverride = (actor: Actor, reason: unknown): HumanTask => {
+  validateReassign({ taskId, actor, assigneeId, reason }: ReassignTaskRequest): void {
+    this.checkReassign(taskId, actor, assigneeId, reason);
+    if (!PLAIN_ID.test(assigneeId)) reject(CaseErrorType.InvalidRequest, "Indicare l'operatore a cui assegnare l'attività");
+    requireReasonText(reason);
+  }
+
+  async reassignTask({ taskId, actor, assigneeId, reason }: ReassignTaskRequest): Promise<CaseView> {
+    const s = this.s;
+    const task = this.checkReassign(taskId, actor, assigneeId, reason);
+    const at = nowIso();
+    const from = task.assigneeId ?? null;
+    task.assigneeId = assigneeId;
+    task.status = 'claimed';
+    task.claimedAt = at;
+    task.history.push({ at, actorId: actor.userId, action: 'reassigned', to: assigneeId });
+    if (task.candidateRole === 'emergency_operator' && s.ownerId !== undefined) s.ownerId = assigneeId;
+    recordDecision(s, actor, 'task_reassigned', { taskId: task.id, from, to: assigneeId, reason }, auditOf('task.reassign'));
+    return answer(s);
+  }
+
+  private checkOverride(actor: Actor, reason: unknown): HumanTask {
+    const s = this.s;
     requireOpenCase(s);
     requireRole(actor, 'coordinator');
     requireReason(reason);
     const review = s.tasks.find((t) => t.key === 'scope_review' && isTaskActive(t));
     if (!review) reject(CaseErrorType.TaskNotOpen, 'Nessuna verifica di competenza in corso');
     return review;
-  };
-  setHandler(
-    overrideScopeUpdate,
-    async ({ actor, reason }) => {
-      const review = checkOverride(actor, reason);
-      const at = nowIso();
-      review.status = 'completed';
-      review.assigneeId = actor.userId;
-      review.completedAt = at;
-      review.completedById = actor.userId;
-      review.outcome = { decision: 'override', reason };
-      review.history.push({ at, actorId: actor.userId, action: 'completed' });
-      decide(s, actor, 'scope_overridden', { reason }, auditOf('case.override_scope'));
-      return answer(s);
-    },
-    { validator: ({ actor, reason }: OverrideScopeRequest) => void (checkOverride(actor, reason), requireReasonText(reason)) },
-  );
+  }
 
-  const checkCancel = (actor: Actor, reason: unknown) => {
-    requireOpenCase(s);
+  validateOverride({ actor, reason }: OverrideScopeRequest): void {
+    this.checkOverride(actor, reason);
+    requireReasonText(reason);
+  }
+
+  async overrideScope({ actor, reason }: OverrideScopeRequest): Promise<CaseView> {
+    const s = this.s;
+    const review = this.checkOverride(actor, reason);
+    const at = nowIso();
+    review.status = 'completed';
+    review.assigneeId = actor.userId;
+    review.completedAt = at;
+    review.completedById = actor.userId;
+    review.outcome = { decision: 'override', reason };
+    review.history.push({ at, actorId: actor.userId, action: 'completed' });
+    recordDecision(s, actor, 'scope_overridden', { reason }, auditOf('case.override_scope'));
+    return answer(s);
+  }
+
+  private checkCancel(actor: Actor, reason: unknown): void {
+    requireOpenCase(this.s);
     requireRole(actor, 'coordinator');
     requireReason(reason);
-    if (s.cancelRequest) reject(CaseErrorType.CaseClosed, 'Annullamento già in corso');
-  };
-  setHandler(
-    cancelCaseUpdate,
-    async ({ actor, reason }) => {
-      checkCancel(actor, reason);
-      s.cancelRequest = { actorId: actor.userId, actorRole: actor.role, reason, requestId: currentUpdateInfo()?.id };
-      touch(s);
-      await condition(() => s.closure !== undefined);
-      return answer(s);
-    },
-    { validator: ({ actor, reason }: CancelCaseRequest) => (checkCancel(actor, reason), requireReasonText(reason)) },
-  );
+    if (this.s.cancelRequest) reject(CaseErrorType.CaseClosed, 'Annullamento già in corso');
+  }
+
+  validateCancel({ actor, reason }: CancelCaseRequest): void {
+    this.checkCancel(actor, reason);
+    requireReasonText(reason);
+  }
+
+  async cancelCase({ actor, reason }: CancelCaseRequest): Promise<CaseView> {
+    const s = this.s;
+    this.checkCancel(actor, reason);
+    s.cancelRequest = { actorId: actor.userId, actorRole: actor.role, reason, requestId: currentUpdateInfo()?.id };
+    markChanged(s);
+    await condition(() => s.closure !== undefined);
+    return answer(s);
+  }
 
   /**
    * Validator only (replay-safe, see requireReasonText): an ISO instant, not before the case was
    * reported nor beyond the furthest horizon any setting allows. Date.now() is workflow time.
    */
-  const requirePlausibleHandover = (at: string) => {
+  private requirePlausibleHandover(at: string): void {
     const t = Date.parse(at);
     if (!ISO_INSTANT.test(at) || !isPlausibleInstant(at)) reject(CaseErrorType.InvalidRequest, 'Data e ora non valide (ISO 8601)', [{ path: 'at', message: 'data e ora non valide' }]);
-    if (t < Date.parse(s.input.reportedAt) || t > Date.now() + MAX_HANDOVER_MOVE_HORIZON_DAYS * DAY_MS) {
+    if (t < Date.parse(this.s.input.reportedAt) || t > Date.now() + MAX_HANDOVER_MOVE_HORIZON_DAYS * DAY_MS) {
       reject(
         CaseErrorType.InvalidRequest,
         `Data del passaggio di consegne fuori dall’intervallo ammesso (dalla segnalazione a ${MAX_HANDOVER_MOVE_HORIZON_DAYS} giorni da oggi)`,
         [{ path: 'at', message: 'data fuori dall’intervallo ammesso' }],
       );
     }
-  };
-  const checkMove = (actor: Actor, at: unknown, reason: unknown) => {
+  }
+
+  private checkMove(actor: Actor, at: unknown, reason: unknown): void {
+    const s = this.s;
     requireOpenCase(s);
     requireRole(actor, 'coordinator');
     requireReason(reason);
@@ -289,83 +320,97 @@ export function registerHandlers(s: CaseState): void {
     if (!s.handover || s.handover.external || s.status !== 'awaiting_handover') {
       reject(CaseErrorType.TaskNotOpen, 'Il passaggio di consegne non è in attesa');
     }
-  };
-  setHandler(
-    moveHandoverUpdate,
-    async ({ actor, at, reason }) => {
-      checkMove(actor, at, reason);
-      const handover = s.handover;
-      if (handover) {
-        const previous = handover.openingAt;
-        handover.openingAt = new Date(Date.parse(at)).toISOString();
-        handover.movedById = actor.userId;
-        handover.moveReason = reason;
-        decide(s, actor, 'handover_moved', { from: previous, to: handover.openingAt, reason }, auditOf('case.move_handover'));
-      }
-      return answer(s);
-    },
-    {
-      validator: ({ actor, at, reason }: MoveHandoverRequest) => {
-        checkMove(actor, at, reason);
-        requireReasonText(reason);
-        requirePlausibleHandover(at);
-      },
-    },
-  );
+  }
 
-  const checkEscalate = (actor: Actor, reason: unknown) => {
-    requireOpenCase(s);
+  validateMove({ actor, at, reason }: MoveHandoverRequest): void {
+    this.checkMove(actor, at, reason);
+    requireReasonText(reason);
+    this.requirePlausibleHandover(at);
+  }
+
+  async moveHandover({ actor, at, reason }: MoveHandoverRequest): Promise<CaseView> {
+    const s = this.s;
+    this.checkMove(actor, at, reason);
+    const handover = s.handover;
+    if (handover) {
+      const previous = handover.openingAt;
+      handover.openingAt = new Date(Date.parse(at)).toISOString();
+      handover.movedById = actor.userId;
+      handover.moveReason = reason;
+      recordDecision(s, actor, 'handover_moved', { from: previous, to: handover.openingAt, reason }, auditOf('case.move_handover'));
+    }
+    return answer(s);
+  }
+
+  private checkEscalate(actor: Actor, reason: unknown): void {
+    requireOpenCase(this.s);
     requireRole(actor, 'coordinator', 'emergency_operator', 'intake_operator');
     requireReason(reason);
-  };
-  setHandler(
-    escalateCaseUpdate,
-    async ({ actor, reason }) => {
-      checkEscalate(actor, reason);
-      const key = `escalation#manual-${s.decisions.length + 1}`;
-      ensureTask(s, key, 'escalation', {
-        reason: 'manual',
-        dueMinutes: s.input.protocol.escalationTaskDueMinutes,
-      });
-      decide(s, actor, 'case_escalated', { reason }, auditOf('case.escalate'));
-      return answer(s);
-    },
-    { validator: ({ actor, reason }: EscalateCaseRequest) => (checkEscalate(actor, reason), requireReasonText(reason)) },
-  );
+  }
 
-  const checkRetry = (actor: Actor) => {
+  validateEscalate({ actor, reason }: EscalateCaseRequest): void {
+    this.checkEscalate(actor, reason);
+    requireReasonText(reason);
+  }
+
+  async escalateCase({ actor, reason }: EscalateCaseRequest): Promise<CaseView> {
+    const s = this.s;
+    this.checkEscalate(actor, reason);
+    const key = `escalation#manual-${s.decisions.length + 1}`;
+    ensureTask(s, key, 'escalation', {
+      reason: 'manual',
+      dueMinutes: s.input.protocol.escalationTaskDueMinutes,
+    });
+    recordDecision(s, actor, 'case_escalated', { reason }, auditOf('case.escalate'));
+    return answer(s);
+  }
+
+  validateRetry({ actor }: RetryPersistenceRequest): void {
     requireRole(actor, 'coordinator');
-    if (!s.persistenceFailure) reject(CaseErrorType.NothingToRetry, 'Nessun salvataggio non riuscito da riprovare');
-  };
-  setHandler(
-    retryPersistenceUpdate,
-    async ({ actor }) => {
-      checkRetry(actor);
-      const failure = s.persistenceFailure;
-      s.persistenceFailure = undefined;
-      decide(s, actor, 'persistence_retried', { since: failure?.since ?? null, errorClass: failure?.errorClass ?? null, code: failure?.code ?? null }, auditOf('case.retry_persistence'));
-      const attempt = s.decisions[s.decisions.length - 1];
-      const revision = s.revision;
-      // Either the write goes through, or it fails again and the coordinator hears why at once.
-      await condition(() => s.persisted.revision >= revision || s.persistenceFailure !== undefined);
-      const again = s.persisted.revision < revision ? currentFailure(s) : undefined;
-      if (again) {
-        // Not stored yet: its timeline entry and audit row will say the attempt failed.
-        if (attempt?.audit) attempt.audit.outcome = 'error';
-        if (attempt) attempt.data.failedAgain = true;
-        reject(CaseErrorType.PersistenceFailed, `Salvataggio ancora non riuscito (${again.errorClass} ${again.code}): il caso resta bloccato`, {
-          errorClass: again.errorClass,
-          code: again.code,
-        });
-      }
-      return toView(s);
-    },
-    { validator: ({ actor }: RetryPersistenceRequest) => checkRetry(actor) },
-  );
+    if (!this.s.persistenceFailure) reject(CaseErrorType.NothingToRetry, 'Nessun salvataggio non riuscito da riprovare');
+  }
 
-  setHandler(noteAddedSignal, ({ noteId, actor, at }) => {
+  async retryPersistence(request: RetryPersistenceRequest): Promise<CaseView> {
+    const s = this.s;
+    const { actor } = request;
+    this.validateRetry(request);
+    const failure = s.persistenceFailure;
+    s.persistenceFailure = undefined;
+    recordDecision(s, actor, 'persistence_retried', { since: failure?.since ?? null, errorClass: failure?.errorClass ?? null, code: failure?.code ?? null }, auditOf('case.retry_persistence'));
+    const attempt = s.decisions[s.decisions.length - 1];
+    const revision = s.revision;
+    // Either the write goes through, or it fails again and the coordinator hears why at once.
+    await condition(() => s.persisted.revision >= revision || s.persistenceFailure !== undefined);
+    const again = s.persisted.revision < revision ? currentFailure(s) : undefined;
+    if (again) {
+      // Not stored yet: its timeline entry and audit row will say the attempt failed.
+      if (attempt?.audit) attempt.audit.outcome = 'error';
+      if (attempt) attempt.data.failedAgain = true;
+      reject(CaseErrorType.PersistenceFailed, `Salvataggio ancora non riuscito (${again.errorClass} ${again.code}): il caso resta bloccato`, {
+        errorClass: again.errorClass,
+        code: again.code,
+      });
+    }
+    return toView(s);
+  }
+
+  noteAdded({ noteId, actor, at }: NoteAddedSignal): void {
     // The signal carries only the id of a note the API stored; anything else is not ours to record.
     if (typeof noteId !== 'string' || !PLAIN_ID.test(noteId) || typeof at !== 'string' || !ISO_INSTANT.test(at)) return;
-    decide(s, actor, 'note_added', { noteId, at });
-  });
+    recordDecision(this.s, actor, 'note_added', { noteId, at });
+  }
+}
+
+export function registerHandlers(s: CaseState): void {
+  const c = new CaseHandlers(s);
+  setHandler(getCaseQuery, c.view.bind(c));
+  setHandler(claimTaskUpdate, c.claimTask.bind(c), { validator: c.validateClaim.bind(c) });
+  setHandler(completeTaskUpdate, c.completeTask.bind(c), { validator: c.validateComplete.bind(c) });
+  setHandler(reassignTaskUpdate, c.reassignTask.bind(c), { validator: c.validateReassign.bind(c) });
+  setHandler(overrideScopeUpdate, c.overrideScope.bind(c), { validator: c.validateOverride.bind(c) });
+  setHandler(cancelCaseUpdate, c.cancelCase.bind(c), { validator: c.validateCancel.bind(c) });
+  setHandler(moveHandoverUpdate, c.moveHandover.bind(c), { validator: c.validateMove.bind(c) });
+  setHandler(escalateCaseUpdate, c.escalateCase.bind(c), { validator: c.validateEscalate.bind(c) });
+  setHandler(retryPersistenceUpdate, c.retryPersistence.bind(c), { validator: c.validateRetry.bind(c) });
+  setHandler(noteAddedSignal, c.noteAdded.bind(c));
 }

@@ -1,62 +1,12 @@
 import type { CaseStatus, CaseWorkflowInput, OutcomeCode, RiskLevel, Role, Step } from './definitions';
-import type { TaskType } from './forms';
+import type { TaskOutcome, TaskType, TimelineKind } from './steps/registry';
 
 /**
  * Plain-JSON state of a case workflow. It survives continue-as-new as is, so: no Map/Set/Date/
  * class instances, only absolute ISO timestamps (every timer is recomputed from them).
  */
 
-/** Protocol timings in minutes. Configuration, not constants: per Ambito in the database. */
-export interface ProtocolSettings {
-  scopeReviewMinutes: number;
-  takeChargeSlaMinutes: number;
-  riskCheckDueMinutes: number;
-  interventionDueMinutes: number;
-  welfareRecheckMinutes: number;
-  welfareRecheckDueMinutes: number;
-  maxWelfareRechecks: number;
-  avConsentDueMinutes: number;
-  cavContactDueMinutes: number;
-  protectedPlacementDueMinutes: number;
-  codiceRossoHearingDays: number;
-  msnaPlacementDueMinutes: number;
-  msnaNoticesDueMinutes: number;
-  msnaIdentificationDays: number;
-  msnaFirstReceptionMaxDays: number;
-  art403ReportDueMinutes: number;
-  art403ReminderMinutes: number;
-  handoverAckMinutes: number;
-  handoverEscalationMinutes: number;
-  externalHandoverDueMinutes: number;
-  escalationTaskDueMinutes: number;
-  /** Continue-as-new once the history has this many events (Temporal's own suggestion also counts). */
-  continueAsNewAfterEvents: number;
-}
-
-export const DEFAULT_PROTOCOL_SETTINGS: ProtocolSettings = {
-  scopeReviewMinutes: 30,
-  takeChargeSlaMinutes: 15,
-  riskCheckDueMinutes: 60,
-  interventionDueMinutes: 240,
-  welfareRecheckMinutes: 120,
-  welfareRecheckDueMinutes: 60,
-  maxWelfareRechecks: 12,
-  avConsentDueMinutes: 60,
-  cavContactDueMinutes: 120,
-  protectedPlacementDueMinutes: 240,
-  codiceRossoHearingDays: 3,
-  msnaPlacementDueMinutes: 180,
-  msnaNoticesDueMinutes: 1440,
-  msnaIdentificationDays: 10,
-  msnaFirstReceptionMaxDays: 30,
-  art403ReportDueMinutes: 1440,
-  art403ReminderMinutes: 1080,
-  handoverAckMinutes: 120,
-  handoverEscalationMinutes: 120,
-  externalHandoverDueMinutes: 240,
-  escalationTaskDueMinutes: 30,
-  continueAsNewAfterEvents: 8000,
-};
+export { DEFAULT_PROTOCOL_SETTINGS, type ProtocolSettings } from './steps/registry';
 
 export type TaskStatus = 'open' | 'claimed' | 'completed' | 'cancelled';
 
@@ -93,7 +43,7 @@ export interface HumanTask {
   subjectTaskId?: string;
   reason?: string;
   /** Non-identifying decision extracted from the form (e.g. `{ consent: true }`). */
-  outcome?: Record<string, string | number | boolean | null>;
+  outcome?: TaskOutcome;
   history: Array<{ at: string; actorId: string; action: 'claimed' | 'completed' | 'reassigned' | 'cancelled'; to?: string }>;
 }
 
@@ -102,7 +52,7 @@ export interface Decision {
   at: string;
   actorId: string;
   actorRole: Role | 'system';
-  kind: string;
+  kind: TimelineKind;
   data: Record<string, unknown>;
   /**
    * For a decision taken by a user's request (a workflow update): the API action it answers and
@@ -154,6 +104,7 @@ export interface CaseState {
    * cases started before revisions were recorded: they run revision 1.
    */
   protocolRevision?: number;
+  /** Change counter (not the protocol revision): +1 on every change, see state.ts `markChanged`. Named in recorded histories: keep the name. */
   revision: number;
   status: CaseStatus;
   step: Step;

@@ -1,7 +1,6 @@
-import type { Actor, CaseWorkflowInput, OutcomeCode, Role, Step } from './definitions';
-import { TASK_CANDIDATE_ROLE, type TaskType } from './forms';
+import type { Actor, CaseWorkflowInput, Role, Step } from './definitions';
+import { TASK_CANDIDATE_ROLE, type TaskType, type TimelineKind } from './steps/registry';
 import type { CaseState, CaseView, Decision, EscalationRule, HumanTask } from './model';
-import type { CaseSnapshot } from '../activities/types';
 
 /** Pure helpers over the plain-JSON case state. Workflow time comes from the sandbox's Date. */
 
@@ -38,14 +37,19 @@ export function newCaseState(input: CaseWorkflowInput): CaseState {
   };
 }
 
-export function touch(s: CaseState): void {
+/**
+ * Counts a change of the state (`revision`, the change counter the persistence loop and the
+ * updates' answers wait on; not the protocol revision, `protocolRevision`).
+ */
+export function markChanged(s: CaseState): void {
   s.revision += 1;
 }
 
-export function decide(
+/** Records a decision on the case's timeline (written to the read model with its audit row, if any). */
+export function recordDecision(
   s: CaseState,
   actor: Actor | 'system',
-  kind: string,
+  kind: TimelineKind,
   data: Record<string, unknown> = {},
   audit?: Decision['audit'],
 ): void {
@@ -61,7 +65,7 @@ export function decide(
     ...(audit !== undefined && { audit }),
   });
   s.lastProgressAt = at;
-  touch(s);
+  markChanged(s);
 }
 
 export function enterStep(s: CaseState, step: Step): void {
@@ -70,7 +74,7 @@ export function enterStep(s: CaseState, step: Step): void {
     s.stepHistory.push({ step, startedAt: nowIso() });
   }
   s.step = step;
-  touch(s);
+  markChanged(s);
 }
 
 export function leaveStep(s: CaseState, step: Step): void {
@@ -79,7 +83,7 @@ export function leaveStep(s: CaseState, step: Step): void {
   if (open) open.endedAt = nowIso();
   const current = s.activeSteps[s.activeSteps.length - 1];
   if (current) s.step = current;
-  touch(s);
+  markChanged(s);
 }
 
 export function findTask(s: CaseState, taskId: string): HumanTask | undefined {
@@ -123,7 +127,7 @@ export function ensureTask(s: CaseState, key: string, type: TaskType, options: N
     history: [],
   };
   s.tasks.push(task);
-  decide(s, 'system', 'task_created', {
+  recordDecision(s, 'system', 'task_created', {
     taskId: task.id,
     type,
     candidateRole: task.candidateRole,
@@ -146,30 +150,7 @@ export function notify(
     recipientRole,
     ...extra,
   });
-  touch(s);
-}
-
-export function cancelActiveTasks(s: CaseState, actorId: string): void {
-  const at = nowIso();
-  for (const t of s.tasks) {
-    if (!isTaskActive(t)) continue;
-    t.status = 'cancelled';
-    t.history.push({ at, actorId, action: 'cancelled' });
-  }
-  touch(s);
-}
-
-export function closeCase(s: CaseState, outcome: OutcomeCode, reason: string, by: Actor | 'system', audit?: Decision['audit']): void {
-  if (s.closure) return;
-  const at = nowIso();
-  cancelActiveTasks(s, by === 'system' ? 'system' : by.userId);
-  for (const step of [...s.activeSteps]) leaveStep(s, step);
-  s.closure = { outcome, reason, at, byId: by === 'system' ? 'system' : by.userId };
-  s.status = 'closed';
-  s.step = 'closure';
-  s.stepHistory.push({ step: 'closure', startedAt: at, endedAt: at });
-  s.overdueSince = undefined;
-  decide(s, by, 'case_closed', { outcome, reason }, audit);
+  markChanged(s);
 }
 
 export function openTaskRoles(s: CaseState): Role[] {
@@ -177,41 +158,8 @@ export function openTaskRoles(s: CaseState): Role[] {
   return roles.filter((r, i) => roles.indexOf(r) === i).sort();
 }
 
-export function riskFlags(s: CaseState): string[] {
-  if (!s.risk) return s.input.minorsInvolved ? ['minors'] : [];
-  const flags: string[] = [];
-  if (s.risk.violence) flags.push('violence');
-  if (s.risk.assistedViolence) flags.push('assisted_violence');
-  if (s.risk.minors) flags.push('minors');
-  if (s.risk.health) flags.push('health');
-  if (s.risk.unaccompaniedMinor) flags.push('msna');
-  if (s.risk.art403) flags.push('art403');
-  return flags;
-}
-
 export function toView(s: CaseState): CaseView {
   const { pendingSubmissions: _p, pendingNotifications: _n, persisted: _r, done: _d, answersWhenStored: _a, ...view } = s;
   return JSON.parse(JSON.stringify(view)) as CaseView;
 }
 
-export function toSnapshot(s: CaseState): CaseSnapshot {
-  return {
-    caseId: s.input.caseId,
-    revision: s.revision,
-    status: s.status,
-    step: s.step,
-    riskLevel: s.risk?.level,
-    flags: riskFlags(s),
-    competentComuneCode: s.handover?.comuneCode,
-    externalHandover: s.handover?.external ?? false,
-    handoverAt: s.handover?.openingAt,
-    overdueSince: s.overdueSince,
-    lastProgressAt: s.lastProgressAt,
-    openTaskRoles: openTaskRoles(s),
-    outcomeCode: s.closure?.outcome,
-    outcomeReason: s.closure?.reason,
-    closedAt: s.closure?.at,
-    tasks: s.tasks,
-    reminders: s.reminders,
-  };
-}

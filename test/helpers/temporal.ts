@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { connectNativeConnection, connectTemporal, type TemporalClientHandle } from '../../src/temporal/client';
 import type { AppConfig } from '../../src/config';
 import { readTestState } from '../setup/state';
@@ -69,8 +71,7 @@ export function testNativeConnection(): Promise<NativeConnection> {
  * `teardown()` in afterAll; should the Jest worker exit without it (a killed run), the server
  * process goes down with the worker instead of lingering.
  */
-export function createTimeSkippingEnv(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
-  const executable = testServerPath();
+export function createTimeSkippingEnv(dataConverter?: DataConverter, executable = testServerPath()): Promise<TestWorkflowEnvironment> {
   killTestServersOnExit(executable);
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: executable } },
@@ -98,3 +99,13 @@ function killTestServersOnExit(executable: string): void {
     }
   });
 }
+
+/** The test server knows no custom search attributes until they are added through the operator API. */
+export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
+  for (const key of ALL_SEARCH_ATTRIBUTES) {
+    searchAttributes[key.name] = temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}` as keyof typeof temporal.api.enums.v1.IndexedValueType];
+  }
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+}
+

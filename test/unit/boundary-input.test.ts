@@ -4,7 +4,7 @@ import { ConfigError, DEFAULT_DATE_WINDOWS, loadConfig } from '../../src/config'
 import { isoInstant, storableInstant } from '../../src/instants';
 import { loginBody, moveHandoverBody, noteBody, reasonBody } from '../../src/api/routes/schemas';
 import { reasonText, requiredText, text, TEXT_MESSAGES } from '../../src/text';
-import { validateTaskForm } from '../../src/workflows/forms';
+import { validateTaskForm } from '../../src/workflows/steps/registry';
 
 const issues = (r: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }) =>
   (r.error?.issues ?? []).map((i) => `${i.path.map(String).join('.')}: ${i.message}`);

@@ -1,5 +1,5 @@
-import { validateTaskForm } from '../../src/workflows/forms';
-import { assessRisk, extractOutcome } from '../../src/workflows/outcomes';
+import { extractOutcome, validateTaskForm } from '../../src/workflows/steps/registry';
+import { assessRisk } from '../../src/workflows/steps/risk-check';
 import { asksAssistedViolence } from '../../src/workflows/revisions';
 import { forms } from '../../scripts/lib/case-driver';
 

@@ -4,24 +4,17 @@ import { createActivities } from '../../src/activities';
 import type { Notification, Notifier } from '../../src/activities/notifier';
 import { receiveReport } from '../../src/cases/intake';
 import { intakeSchema, type IntakeInput } from '../../src/cases/intake-schema';
+import { type CaseHandle, caseHandle, until } from '../helpers/case-handle';
 import { createDataConverter } from '../../src/temporal/data-converter';
 import { parseKeyring } from '../../src/temporal/keyring';
 import { createCaseWorker } from '../../src/temporal/worker';
-import {
-  type Actor,
-  caseWorkflowId,
-  claimTaskUpdate,
-  completeTaskUpdate,
-  getCaseQuery,
-  type CaseView,
-} from '../../src/workflows/definitions';
-import type { HumanTask, ProtocolSettings } from '../../src/workflows/model';
+import { type Actor, caseWorkflowId } from '../../src/workflows/definitions';
+import type { ProtocolSettings } from '../../src/workflows/model';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { createTimeSkippingEnv, registerSearchAttributes, uniqueTaskQueue } from '../helpers/temporal';
 import { randomBytes } from 'node:crypto';
+export { type CaseHandle, expectRejected, until } from '../helpers/case-handle';
 import { forms as driverForms } from '../../scripts/lib/case-driver';
-import { temporal } from '@temporalio/proto';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
 /** SMS/e-mail gateways are outside the system: a recording fake stands in for them. */
 export class RecordingNotifier implements Notifier {
@@ -54,19 +47,6 @@ export interface Harness {
   now(): Promise<number>;
   nowIso(): Promise<string>;
   teardown(): Promise<void>;
-}
-
-export interface CaseHandle {
-  caseId: string;
-  workflowId: string;
-  firstRunId: string;
-  view(): Promise<CaseView>;
-  task(type: string): Promise<HumanTask>;
-  claim(type: string, actor: Actor): Promise<CaseView>;
-  complete(type: string, actor: Actor, form: Record<string, unknown>): Promise<CaseView>;
-  /** Claim (if needed) and complete the open task of this type. */
-  run(type: string, actor: Actor, form: Record<string, unknown>): Promise<CaseView>;
-  result(): Promise<CaseView>;
 }
 
 export function baseReport(overrides: Partial<IntakeInput> = {}): IntakeInput {
@@ -118,43 +98,7 @@ export async function startHarness(name: string): Promise<Harness> {
     async open(report, protocol) {
       const data = intakeSchema.parse(baseReport({ reportedAt: new Date(await env.currentTimeMs()).toISOString(), ...report }));
       const r = await receiveReport({ prisma: db.prisma, client, taskQueue }, data, INTAKE, { protocolOverrides: protocol });
-      const handle = client.workflow.getHandle(caseWorkflowId(r.caseId));
-      const view = () => handle.query(getCaseQuery);
-      const task = async (type: string) => {
-        // The workflow reaches a step asynchronously: poll its state as a console would.
-        let v = await view();
-        let t = findActive(v, type);
-        for (let i = 0; !t && i < 200; i++) {
-          await new Promise((r) => setTimeout(r, 50));
-          v = await view();
-          t = findActive(v, type);
-        }
-        if (!t) throw new Error(`no open task ${type}; open: ${v.tasks.filter((x) => x.status === 'open' || x.status === 'claimed').map((x) => x.type).join(', ')}; step ${v.step}, status ${v.status}`);
-        return t;
-      };
-      const claim = async (type: string, actor: Actor) => {
-        const t = await task(type);
-        return handle.executeUpdate(claimTaskUpdate, { args: [{ taskId: t.id, actor }] });
-      };
-      const complete = async (type: string, actor: Actor, form: Record<string, unknown>) => {
-        const t = await task(type);
-        return handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: t.id, actor, form }] });
-      };
-      return {
-        caseId: r.caseId,
-        workflowId: r.workflowId,
-        firstRunId: (await handle.describe()).runId,
-        view,
-        task,
-        claim,
-        complete,
-        run: async (type, actor, form) => {
-          const t = await task(type);
-          if (t.status === 'open') await handle.executeUpdate(claimTaskUpdate, { args: [{ taskId: t.id, actor }] });
-          return handle.executeUpdate(completeTaskUpdate, { args: [{ taskId: t.id, actor, form }] });
-        },
-        result: () => handle.result() as Promise<CaseView>,
-      };
+      return caseHandle(r.caseId, client.workflow.getHandle(caseWorkflowId(r.caseId)));
     },
     async teardown() {
       worker.shutdown();
@@ -164,30 +108,6 @@ export async function startHarness(name: string): Promise<Harness> {
     },
   };
   return h;
-}
-
-function findActive(v: CaseView, type: string): HumanTask | undefined {
-  return [...v.tasks].reverse().find((x) => x.type === type && (x.status === 'open' || x.status === 'claimed'));
-}
-
-/** Polls the case state until `pred` holds (the workflow moves on asynchronously after a call). */
-export async function until(c: CaseHandle, pred: (v: CaseView) => boolean, what = 'condition'): Promise<CaseView> {
-  for (let i = 0; i < 200; i++) {
-    const v = await c.view();
-    if (pred(v)) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const v = await c.view();
-  throw new Error(`timed out waiting for ${what}: status ${v.status}, step ${v.step}`);
-}
-
-/** The test server knows no custom search attributes until they are added through the operator API. */
-async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
-  for (const key of ALL_SEARCH_ATTRIBUTES) {
-    searchAttributes[key.name] = temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}` as keyof typeof temporal.api.enums.v1.IndexedValueType];
-  }
-  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
 }
 
 /** Forms for the common steps. */
@@ -230,19 +150,6 @@ export function romeWallTime(date: string, hh: number, mm: number): string {
     if (shown === `${pad(hh)}:${pad(mm)}`) return new Date(iso).toISOString();
   }
   throw new Error(`no such wall time ${date} ${hh}:${mm}`);
-}
-
-/** Asserts that an update was rejected with the given error type (from the validator or handler). */
-export async function expectRejected(p: Promise<unknown>, type: string): Promise<void> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeDefined();
-  const cause = (caught as { cause?: { type?: string } }).cause;
-  expect(cause?.type).toBe(type);
 }
 
 /** Moves the test clock to the next Saturday 23:30 in Rome and opens a case there. */

@@ -1,6 +1,9 @@
 /** The console's only way to the server: the `/api` routes, with the session's bearer token. */
 
-export type Role = 'intake_operator' | 'emergency_operator' | 'coordinator' | 'social_worker' | 'admin';
+import type { Role } from '../../src/domain';
+import type { TimelineKind } from '../../src/workflows/steps/registry';
+
+export type { Role };
 
 export interface SessionUser {
   id: string;
@@ -263,7 +266,7 @@ export interface CaseFile {
   report: { reportingForce?: string; officerName?: string; callbackNumber?: string; reportNumber?: string; eventAddress?: string; narrative?: string; immediateDangers?: string[] } | null;
   people: Array<{ id: string; role: string; firstName: string | null; lastName: string | null; birthYear: number | null; isMinor: boolean; gender: string | null; nationality: string | null; notes: string | null }>;
   tasks: { open: TaskItem[]; past: TaskItem[] };
-  timeline: Array<{ id: string; seq: number; at: string; actorId: string; actorRole: string; kind: string; data: Record<string, unknown> }>;
+  timeline: Array<{ id: string; seq: number; at: string; actorId: string; actorRole: Role | 'system'; kind: TimelineKind; data: Record<string, unknown> }>;
   notes: Array<{ id: string; authorId: string; authorRole: string; text: string; createdAt: string }>;
   placements: Array<{ id: string; address: string | null; addressHidden?: boolean; placedAt: string }>;
   activations: Array<{ id: string; type?: string; activatedAt: string }>;

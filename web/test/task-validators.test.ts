@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { compileSchemaValidatorsCode } from '@rjsf/validator-ajv8/compileSchemaValidators';
 import { describe, expect, it } from 'vitest';
-import { TASK_TYPES } from '../../src/workflows/forms';
+import { TASK_TYPES } from '../../src/workflows/steps/registry';
 import { prepareTaskSchema } from '../src/formSchema';
 import { preparedTaskSchemas } from '../task-validators';
 import { apiFormSchema } from './schemas';

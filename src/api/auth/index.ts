@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../config';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { type Actor, ROLES, type Role } from '../../workflows/definitions';
+import { type Actor, ROLES, type Role } from '../../domain';
 import { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy, LoginThrottle } from './lockout';
 import { verifyPassword } from './passwords';
 import { RevocationChecker, UserStateCache, userStateLoader } from './revocation';

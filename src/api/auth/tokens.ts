@@ -4,7 +4,7 @@ import path from 'node:path';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { AppConfig } from '../../config';
-import { type Actor, ROLES } from '../../workflows/definitions';
+import { type Actor, ROLES } from '../../domain';
 
 /**
  * Bearer tokens. The API depends only on `TokenVerifier` (token ⇒ Actor), so an OIDC provider can

@@ -1,5 +1,5 @@
 import { type Express, Router } from 'express';
-import { supervisionRouter } from '../../supervision/routes';
+import { supervisionRouter } from './supervision';
 import { authRouter } from './auth';
 import { casesRouter } from './cases';
 import { type ApiDeps, authenticate } from './context';

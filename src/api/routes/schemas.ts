@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { CASE_STATUSES, RISK_LEVELS, ROLES, STEPS, TARGET_CATEGORIES } from '../../workflows/definitions';
-import { TASK_TYPES } from '../../workflows/forms';
+import { CASE_STATUSES, RISK_LEVELS, ROLES, TARGET_CATEGORIES } from '../../domain';
+import { STEPS } from '../../workflows/steps/registry';
+import { TASK_TYPES } from '../../workflows/steps/registry';
 import { isoInstant } from '../../instants';
 import { reasonText, requiredText } from '../../text';
 

@@ -10,7 +10,8 @@ import {
   completeTaskUpdate,
   reassignTaskUpdate,
 } from '../../workflows/definitions';
-import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/forms';
+import { taskColumns } from '../../db/task-row';
+import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/steps/registry';
 import { can, canSeeCase, caseScope, forbidden } from '../authorization';
 import { ProblemError } from '../problem';
 import { runAction } from '../action-requests';
@@ -99,21 +100,9 @@ export function tasksRouter(deps: ApiDeps): Router {
     }
     const t = view.tasks.find((x) => x.id === id);
     if (!t) throw notFound('task');
-    const date = (v: string | undefined) => (v === undefined ? null : new Date(v));
     return {
       id: t.id,
-      caseId: c.id,
-      type: t.type,
-      candidateRole: t.candidateRole,
-      comuneCode: t.comuneCode ?? null,
-      assigneeId: t.assigneeId ?? null,
-      status: t.status,
-      createdAt: new Date(t.createdAt),
-      claimedAt: date(t.claimedAt),
-      dueAt: date(t.dueAt),
-      completedAt: date(t.completedAt),
-      completedById: t.completedById ?? null,
-      escalatedAt: date(t.escalatedAt),
+      ...taskColumns(c.id, t),
       escalation: t.escalation as unknown as Prisma.JsonValue,
       case: {
         id: c.id,

@@ -1,5 +1,5 @@
 import type { CaseView } from '../../workflows/definitions';
-import { TASK_LABELS, type TaskType } from '../../workflows/forms';
+import { TASK_LABELS, type TaskType } from '../../workflows/steps/registry';
 
 /** What the API answers after a workflow update: the new state without form data or free text of forms. */
 export function caseStateOf(view: CaseView) {

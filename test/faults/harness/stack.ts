@@ -12,7 +12,7 @@ import { ManagedProcess, REPO_ROOT, childEnv, listProcesses, processesUsing, rea
 /**
  * The two shapes the suite runs:
  * - production: PostgreSQL and the Temporal dev server (started here, each one process to kill and
- *   start again on the same data and port), `src/worker.ts` and `src/api/server.ts --migrate` as
+ *   start again on the same data and port), `src/worker.ts` and `src/server.ts --migrate` as
  *   separate supervised processes;
  * - app: `npm start` (its start script without the web build) in its own process group, with its
  *   embedded PostgreSQL and Temporal under one data directory.
@@ -97,7 +97,7 @@ export class ProductionStack {
       API_PORT: String(apiPort),
     });
     const node = (file: string, ...args: string[]) => ({ command: process.execPath, args: ['--import', 'tsx', file, ...args], env });
-    this.api = new ManagedProcess({ name: 'api', ...node('src/api/server.ts', '--migrate'), logFile: path.join(this.runDir, 'api.log') });
+    this.api = new ManagedProcess({ name: 'api', ...node('src/server.ts', '--migrate'), logFile: path.join(this.runDir, 'api.log') });
     this.worker = new ManagedProcess({ name: 'worker', ...node('src/worker.ts'), logFile: path.join(this.runDir, 'worker.log') });
     this.api.start({ supervise: true });
     // The API applies the migrations; the worker starts once the schema is there.

@@ -9,7 +9,7 @@ import {
   deadlineLabel,
   flagLabel,
   forceLabel,
-  GENDER_LABELS,
+  genderLabel,
   outcomeLabel,
   personRoleLabel,
   roleLabel,
@@ -98,7 +98,7 @@ export function CasePage({ id }: { id: string }) {
                   <li key={p.id} className="mb-1">
                     <strong>{[p.firstName, p.lastName].filter(Boolean).join(' ') || 'Persona senza nome'}</strong> – {personRoleLabel(p.role)}
                     {p.birthYear ? `, nato/a nel ${p.birthYear}` : ''}
-                    {p.gender ? `, ${GENDER_LABELS[p.gender] ?? p.gender}` : ''}
+                    {p.gender ? `, ${genderLabel(p.gender)}` : ''}
                     {p.nationality ? `, ${p.nationality}` : ''}
                     {p.isMinor && <span className="badge bg-warning text-dark ms-1">Minore</span>}
                   </li>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import type { StuckKind } from '../../../src/domain';
 import { ApiError, type Page, PENDING_TEXT, type TaskItem } from '../api';
 import { Alert, ComuneName, ErrorAlert, Loading, PageTitle, useComuni } from '../components/ui';
 import { formatDateTime, formatDuration } from '../format';
@@ -10,7 +11,7 @@ import { CoordinatorActions } from './CoordinatorActions';
 /** The coordinator's dashboard: stuck cases with reason and age, counts, SLA breaches; refreshed every 15 s. */
 
 export interface StuckReason {
-  kind: string;
+  kind: StuckKind;
   since: string;
   detail: string;
   taskId?: string;

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { ISTAT_CODE_PATTERN, PHONE_PATTERN } from '../../../src/cases/intake-schema';
 import { ApiError } from '../api';
 import { Alert, PageTitle, useComuni } from '../components/ui';
 import { fromLocalInput, toLocalInput } from '../format';
@@ -51,8 +52,9 @@ export function emptyIntake(now = new Date()): IntakeValues {
   };
 }
 
-const PHONE = /^\+?[0-9 ()./-]{6,20}$/;
-const ISTAT = /^\d{6}$/;
+// The server's own rules (src/cases/intake-schema.ts).
+const PHONE = PHONE_PATTERN;
+const ISTAT = ISTAT_CODE_PATTERN;
 
 /** Field → Italian message; empty when the report can be sent. */
 export function validateIntake(v: IntakeValues): Record<string, string> {

@@ -1,5 +1,5 @@
-import { runEntryPoint, runTask } from '../runtime/entry';
-import { migrateOnly, startApiOnly } from '../runtime/stack';
+import { runEntryPoint, runTask } from './runtime/entry';
+import { migrateOnly, startApiOnly } from './runtime/stack';
 
 /**
  * Production HTTP API against an external PostgreSQL and Temporal (DATABASE_URL and

@@ -1,39 +1,20 @@
-import type { ReportingForce } from '../workflows/definitions';
+import type { ReportingForce } from './definitions';
 import type {
   Decision,
   HandoverTarget,
-  HumanTask,
   PendingNotification,
   PendingSubmission,
-  Reminder,
   ScopeAssessment,
-} from '../workflows/model';
+} from './model';
+import type { CaseSnapshot } from './snapshot';
+
+export type { CaseSnapshot };
 
 /**
- * The activities the case workflow may call. Workflow code imports only this type; the
- * implementations (Prisma, notifier) live in `createActivities`.
+ * The activities the case workflow may call: the workflow's side of the contract. Workflow code
+ * imports only these types; the implementations (Prisma, notifier) in src/activities implement
+ * them.
  */
-
-/** The non-identifying projection of a case written to the read model. */
-export interface CaseSnapshot {
-  caseId: string;
-  revision: number;
-  status: string;
-  step: string;
-  riskLevel?: string;
-  flags: string[];
-  competentComuneCode?: string;
-  externalHandover: boolean;
-  handoverAt?: string;
-  overdueSince?: string;
-  lastProgressAt: string;
-  openTaskRoles: string[];
-  outcomeCode?: string;
-  outcomeReason?: string;
-  closedAt?: string;
-  tasks: HumanTask[];
-  reminders: Reminder[];
-}
 
 export interface PersistCaseInput {
   snapshot: CaseSnapshot;

@@ -1,9 +1,9 @@
 import { Router } from 'express';
-import { type ApiDeps, endpoint, parseQuery } from '../api/routes/context';
-import { stuckQuery } from '../api/routes/schemas';
-import { supervisionSettings } from './settings';
-import { findStuckCases, TemporalScanCache } from './stuck';
-import { supervisionSummary } from './summary';
+import { type ApiDeps, endpoint, parseQuery } from './context';
+import { stuckQuery } from './schemas';
+import { supervisionSettings } from '../../supervision/settings';
+import { findStuckCases, TemporalScanCache } from '../../supervision/stuck';
+import { supervisionSummary } from '../../supervision/summary';
 
 export function supervisionRouter(deps: ApiDeps): Router {
   const router = Router();

@@ -1,0 +1,83 @@
+import type { CaseStatus, ReportingForce, RiskLevel, Role, StuckKind, TargetCategory } from '../domain';
+import type { GENDERS, ImmediateDanger, PERSON_ROLES } from '../cases/intake-schema';
+import type { TaskStatus } from '../workflows/model';
+import { OUTCOME_LABELS } from '../workflows/steps/closure';
+import { FLAG_LABELS, FORM_ENUM_LABELS, STEP_LABELS, TASK_LABELS, TIMELINE_LABELS } from '../workflows/steps/registry';
+
+/**
+ * Italian words for the codes the API answers with, one table per vocabulary, shared by API and
+ * console (web/src/labels.ts). Each table is a Record over its code union: a step, task type,
+ * flag, timeline kind or status without a label does not compile. The step tables come from the
+ * step folders (src/workflows/steps/<step>/index.ts).
+ */
+
+export { FLAG_LABELS, FORM_ENUM_LABELS, OUTCOME_LABELS, STEP_LABELS, TASK_LABELS, TIMELINE_LABELS };
+
+export const ROLE_LABELS: Record<Role | 'system', string> = {
+  intake_operator: 'Operatore di centrale',
+  emergency_operator: 'Operatore di pronto intervento',
+  coordinator: 'Coordinatore',
+  social_worker: 'Assistente sociale del Comune',
+  admin: 'Amministratore',
+  system: 'Sistema',
+};
+
+export const STATUS_LABELS: Record<CaseStatus, string> = {
+  intake: 'Ricezione',
+  scope_review: 'Verifica di competenza',
+  open: 'Aperto',
+  awaiting_handover: 'In attesa del passaggio al Comune',
+  handover: 'Passaggio di consegne in corso',
+  closed: 'Chiuso',
+};
+
+export const RISK_LABELS: Record<RiskLevel, string> = { low: 'Basso', medium: 'Medio', high: 'Alto', critical: 'Critico' };
+
+export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
+  open: 'Da prendere in carico',
+  claimed: 'In carico',
+  completed: 'Completata',
+  cancelled: 'Annullata',
+};
+
+export const CATEGORY_LABELS: Record<TargetCategory, string> = {
+  adults_families_marginality: 'Adulti e famiglie in grave marginalità',
+  frail_without_caregiver: 'Persona fragile senza caregiver',
+  homeless: 'Persona senza dimora',
+  msna: 'Minore straniero non accompagnato (MSNA)',
+  minors_at_risk: 'Minori in situazione di rischio',
+  women_violence: 'Donna vittima di violenza',
+};
+
+export const FORCE_LABELS: Record<ReportingForce, string> = {
+  carabinieri: 'Carabinieri',
+  polizia_di_stato: 'Polizia di Stato',
+  polizia_locale: 'Polizia Locale',
+  guardia_di_finanza: 'Guardia di Finanza',
+  polizia_penitenziaria: 'Polizia Penitenziaria',
+  other: 'Altro (non forza dell’ordine)',
+};
+
+export const DANGER_LABELS: Record<ImmediateDanger, string> = {
+  violence_ongoing: 'Violenza in corso',
+  weapons: 'Presenza di armi',
+  health_emergency: 'Emergenza sanitaria',
+  cold_exposure: 'Esposizione al freddo',
+  minor_alone: 'Minore solo',
+  self_harm: 'Rischio di autolesionismo',
+  none: 'Nessuno',
+};
+
+export const PERSON_ROLE_LABELS: Record<(typeof PERSON_ROLES)[number], string> = { subject: 'Persona segnalata', child: 'Figlio/a', companion: 'Accompagnatore', other: 'Altro' };
+export const GENDER_LABELS: Record<(typeof GENDERS)[number], string> = { f: 'Femmina', m: 'Maschio', x: 'Non specificato' };
+
+export const STUCK_LABELS: Record<StuckKind, string> = {
+  task_overdue: 'Attività scaduta',
+  no_progress: 'Nessun avanzamento',
+  activity_failing: 'Attività di sistema in errore',
+  workflow_task_failing: 'Workflow in errore',
+  workflow_failed: 'Workflow terminato senza chiusura',
+  no_worker: 'Nessun worker attivo',
+  workflow_not_started: 'Workflow non ancora avviato',
+  persistence_failed: 'Salvataggio non riuscito',
+};
