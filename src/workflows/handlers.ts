@@ -397,6 +397,8 @@ class CaseHandlers {
   noteAdded({ noteId, actor, at }: NoteAddedSignal): void {
     // The signal carries only the id of a note the API stored; anything else is not ours to record.
     if (typeof noteId !== 'string' || !PLAIN_ID.test(noteId) || typeof at !== 'string' || !ISO_INSTANT.test(at)) return;
+    // A retried note (same Idempotency-Key) may be signalled twice: one timeline entry per note.
+    if (this.s.decisions.some((d) => d.kind === 'note_added' && d.data.noteId === noteId)) return;
     recordDecision(this.s, actor, 'note_added', { noteId, at });
   }
 }

@@ -52,6 +52,15 @@ const SIGNAL_TIMEOUT_MS = 10_000;
 const RUNNING_STATUSES = CASE_STATUSES.filter((s) => s !== 'closed');
 const NULLABLE_SORT = new Set(['overdueSince', 'handoverAt']);
 
+function noteKeyConflict(): ProblemError {
+  return new ProblemError(422, {
+    title: 'Idempotency Conflict',
+    detail: 'Chiave di idempotenza già usata per un’altra nota',
+    errors: [{ path: 'Idempotency-Key', message: 'già usata con un altro testo o su un altro caso' }],
+    extensions: { code: 'IDEMPOTENCY_CONFLICT' },
+  });
+}
+
 /** Loads the case row an actor acts on: 404 when unknown, 403 outside the actor's Comune. */
 export async function visibleCase(deps: ApiDeps, ctx: RequestContext, id: string) {
   if (!CASE_ID.test(id)) throw notFound('case');
@@ -217,14 +226,30 @@ export function casesRouter(deps: ApiDeps): Router {
   router.post(
     '/:id/notes',
     endpoint(deps, 'case.note', async (req, ctx) => {
+      const key = idempotencyKeyOf(req);
       const { text } = parseBody(noteBody, req.body);
       const c = await visibleCase(deps, ctx, String(req.params.id));
-      if (c.status === 'closed') throw new ProblemError(409, { title: 'Case Closed', detail: 'Il caso è chiuso', extensions: { code: 'CASE_CLOSED' } });
+      // A retry with the same key returns the note it wrote, never a second one.
+      const earlier = key === undefined ? null : await deps.prisma.note.findUnique({ where: { authorId_idempotencyKey: { authorId: ctx.actor.userId, idempotencyKey: key } } });
+      if (earlier !== null && (earlier.caseId !== c.id || earlier.text !== text)) throw noteKeyConflict();
+      if (earlier === null && c.status === 'closed') throw new ProblemError(409, { title: 'Case Closed', detail: 'Il caso è chiuso', extensions: { code: 'CASE_CLOSED' } });
       // The note is safe in PostgreSQL before the workflow hears of it (the signal carries only its id).
-      const note = await deps.prisma.note.create({
-        data: { id: randomUUID(), caseId: c.id, authorId: ctx.actor.userId, authorRole: ctx.actor.role, text },
-      });
-      const signalled = await withWorkflowDeadline(
+      const note =
+        earlier ??
+        (await deps.prisma.note
+          .create({ data: { id: randomUUID(), caseId: c.id, authorId: ctx.actor.userId, authorRole: ctx.actor.role, text, idempotencyKey: key } })
+          .catch(async (err: unknown) => {
+            // The same key twice at once: the unique index picks one; the other returns it.
+            if (key === undefined || (err as { code?: unknown }).code !== 'P2002') throw err;
+            const winner = await deps.prisma.note.findUniqueOrThrow({ where: { authorId_idempotencyKey: { authorId: ctx.actor.userId, idempotencyKey: key } } });
+            if (winner.caseId !== c.id || winner.text !== text) throw noteKeyConflict();
+            return winner;
+          }));
+      // The timeline already has it when an earlier attempt's signal went through.
+      const known =
+        earlier !== null &&
+        (await deps.prisma.timelineEntry.count({ where: { caseId: c.id, kind: 'note_added', data: { path: ['noteId'], equals: note.id } } })) > 0;
+      const signalled = known || (await withWorkflowDeadline(
         deps,
         () => handle(c.id).signal(noteAddedSignal, { noteId: note.id, actor: ctx.actor, at: note.createdAt.toISOString() }),
         SIGNAL_TIMEOUT_MS,
@@ -234,8 +259,9 @@ export function casesRouter(deps: ApiDeps): Router {
           (req.log ?? deps.logger).warn({ err: loggableError(err) }, 'note signal failed; the note is saved');
           return false;
         },
-      );
-      return { status: 201, body: { note, signalled } };
+      ));
+      const { idempotencyKey: _key, ...shown } = note;
+      return { status: 201, body: { note: shown, signalled } };
     }),
   );
 
