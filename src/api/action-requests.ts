@@ -93,7 +93,8 @@ export function replay(row: { id: string; status: string; httpStatus: number | n
   throw new ProblemError(row.httpStatus ?? 500, { title: p.title, detail: p.detail, errors: p.errors, type: p.type, extensions: p.extensions });
 }
 
-function conflict(): ProblemError {
+/** The same Idempotency-Key sent again with another body or for another resource (actions and notes). */
+export function idempotencyConflict(): ProblemError {
   return new ProblemError(422, {
     title: 'Idempotency Conflict',
     detail: 'Chiave di idempotenza già usata per una richiesta diversa',
@@ -156,7 +157,7 @@ export async function runAction(deps: ActionDeps, actor: Actor, key: string | un
 type Row = NonNullable<Awaited<ReturnType<PrismaClient['actionRequest']['findUnique']>>>;
 
 async function reuse(deps: ActionDeps, row: Row, hash: string): Promise<ActionOutcome> {
-  if (row.bodyHash !== hash) throw conflict();
+  if (row.bodyHash !== hash) throw idempotencyConflict();
   if (row.status !== 'pending') return replay(row);
   return attach(deps, row, deps.waitMs);
 }

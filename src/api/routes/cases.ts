@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Prisma } from '../../generated/prisma/client';
 import { ensureCaseWorkflow, IntakeError, receiveReport } from '../../cases/intake';
-import { runAction } from '../action-requests';
+import { idempotencyConflict, runAction } from '../action-requests';
 import { intakeSchema } from '../../cases/intake-schema';
 import {
   type Actor,
@@ -51,15 +51,6 @@ const LIVE_QUERY_TIMEOUT_MS = 5000;
 const SIGNAL_TIMEOUT_MS = 10_000;
 const RUNNING_STATUSES = CASE_STATUSES.filter((s) => s !== 'closed');
 const NULLABLE_SORT = new Set(['overdueSince', 'handoverAt']);
-
-function noteKeyConflict(): ProblemError {
-  return new ProblemError(422, {
-    title: 'Idempotency Conflict',
-    detail: 'Chiave di idempotenza già usata per un’altra nota',
-    errors: [{ path: 'Idempotency-Key', message: 'già usata con un altro testo o su un altro caso' }],
-    extensions: { code: 'IDEMPOTENCY_CONFLICT' },
-  });
-}
 
 /** Loads the case row an actor acts on: 404 when unknown, 403 outside the actor's Comune. */
 export async function visibleCase(deps: ApiDeps, ctx: RequestContext, id: string) {
@@ -231,7 +222,8 @@ export function casesRouter(deps: ApiDeps): Router {
       const c = await visibleCase(deps, ctx, String(req.params.id));
       // A retry with the same key returns the note it wrote, never a second one.
       const earlier = key === undefined ? null : await deps.prisma.note.findUnique({ where: { authorId_idempotencyKey: { authorId: ctx.actor.userId, idempotencyKey: key } } });
-      if (earlier !== null && (earlier.caseId !== c.id || earlier.text !== text)) throw noteKeyConflict();
+      const sameNote = (n: { caseId: string; text: string }) => n.caseId === c.id && n.text === text;
+      if (earlier !== null && !sameNote(earlier)) throw idempotencyConflict();
       if (earlier === null && c.status === 'closed') throw new ProblemError(409, { title: 'Case Closed', detail: 'Il caso è chiuso', extensions: { code: 'CASE_CLOSED' } });
       // The note is safe in PostgreSQL before the workflow hears of it (the signal carries only its id).
       const note =
@@ -242,7 +234,7 @@ export function casesRouter(deps: ApiDeps): Router {
             // The same key twice at once: the unique index picks one; the other returns it.
             if (key === undefined || (err as { code?: unknown }).code !== 'P2002') throw err;
             const winner = await deps.prisma.note.findUniqueOrThrow({ where: { authorId_idempotencyKey: { authorId: ctx.actor.userId, idempotencyKey: key } } });
-            if (winner.caseId !== c.id || winner.text !== text) throw noteKeyConflict();
+            if (!sameNote(winner)) throw idempotencyConflict();
             return winner;
           }));
       // The timeline already has it when an earlier attempt's signal went through.
