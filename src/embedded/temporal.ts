@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { type OrphanOutcome, stopOrphan } from './processes';
+import { type OrphanOutcome, ownChild, stopOrphan } from './processes';
 
 /**
  * A real Temporal dev server (`temporal server start-dev`, SQLite persisted under `dataDir`), used
@@ -104,25 +104,14 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   };
   pipeLines(child, onLine);
 
-  const exited = new Promise<string>((resolve) =>
-    child.once('exit', (code, signal) => {
-      fs.rmSync(pidFile, { force: true });
-      resolve(signal ? `signal ${signal}` : `code ${code}`);
-    }),
-  );
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-  // If this process dies without calling stop(), take the server with it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  const stop = async (timeoutMs = 10_000) => {
-    process.removeListener('exit', killOnExit);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await exited;
-    clearTimeout(timer);
-  };
+  // SIGTERM to stop, SIGKILL if it hangs; if this process dies without calling stop(), the
+  // server goes with it.
+  const { exited, spawnError, stop } = ownChild(child, {
+    stopSignal: 'SIGTERM',
+    exitSignal: 'SIGKILL',
+    defaultTimeoutMs: 10_000,
+    onExit: () => fs.rmSync(pidFile, { force: true }),
+  });
 
   try {
     await waitUntilReady({

@@ -14,75 +14,8 @@ import type { SupervisionSettings } from './settings';
  * (DescribeTaskQueue once, DescribeWorkflowExecution for a bounded number of running cases).
  */
 
-import type { StuckKind } from '../domain';
-export type { StuckKind };
-
-export type SuggestedAction = 'reassign' | 'escalate' | 'add_note' | 'cancel' | 'check_worker' | 'fix_and_reset' | 'retry_persistence';
-
-export interface StuckReason {
-  kind: StuckKind;
-  since: string;
-  /** Italian, for the supervisor; codes and counts only, no personal data. */
-  detail: string;
-  suggestedActions: SuggestedAction[];
-  taskId?: string;
-  taskType?: string;
-  activityType?: string;
-  attempt?: number;
-  lastError?: string;
-}
-
-export interface StuckCase {
-  caseId: string;
-  reference: string;
-  status: string;
-  step: string;
-  comuneCode: string;
-  riskLevel: string | null;
-  /** The earliest `since` of its reasons. */
-  since: string;
-  stuckForMinutes: number;
-  reasons: StuckReason[];
-}
-
-export interface WorkerStatus {
-  taskQueue: string;
-  polling: boolean;
-  pollers: number;
-  lastSeenAt: string | null;
-}
-
-/** Whether the Temporal part of the report is current. Error: class and code only, no message. */
-export interface ScanStatus {
-  ok: boolean;
-  /** When a scan last succeeded; null when none has. */
-  lastSuccessAt: string | null;
-  /** When the scans started failing (the first failure after the last success). */
-  failingSince?: string;
-  error?: ScanError;
-}
-
-export interface ScanError {
-  class: string;
-  code?: string;
-}
-
-export interface StuckReport {
-  generatedAt: string;
-  /** When Temporal was last asked successfully (worker pollers, workflow and activity failures); null if never. */
-  temporalCheckedAt: string | null;
-  /**
-   * `ok: false` when the last scan of Temporal failed: the engine-side reasons (no worker,
-   * failing activities or workflow tasks) are then not visible, and the list holds only what the
-   * read model shows, plus what the last good scan found.
-   */
-  temporalScan: ScanStatus;
-  /** Null when Temporal could not be asked. */
-  worker: WorkerStatus | null;
-  /** Running cases checked against Temporal (at most `describeLimit`, stalest first). */
-  described: number;
-  items: StuckCase[];
-}
+import type { ScanError, ScanStatus, StuckCase, StuckReason, StuckReportPage, WorkerStatus } from '../contract/supervision';
+export type { ScanError, ScanStatus, StuckCase, StuckKind, StuckReason, StuckReport, StuckReportPage, SuggestedAction, WorkerStatus } from '../contract/supervision';
 
 export interface SupervisionDeps {
   prisma: PrismaClient;
@@ -387,7 +320,7 @@ export async function findStuckCases(
   page: StuckPage = { limit: 100, offset: 0 },
   now = new Date(),
   cache?: TemporalScanCache,
-): Promise<StuckReport & StuckPage & { total: number }> {
+): Promise<StuckReportPage> {
   const { prisma } = deps;
   let scan: TemporalScan | undefined;
   let scanStatus: ScanStatus;

@@ -1,24 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client';
-
-/** Counts for the supervisor's dashboard, by grouped SQL over the read model (no personal data). */
-export interface SupervisionSummary {
-  generatedAt: string;
-  byStatus: Record<string, number>;
-  /** Running cases only. */
-  byStep: Record<string, number>;
-  /** Running cases by competent Comune (the Comune of the event until the handover decides). */
-  byComune: Record<string, number>;
-  slaBreaches: {
-    /** Cases with at least one task past its due time. */
-    overdueCases: number;
-    /** Tasks past their due time, by task type. */
-    overdueTasksByType: Record<string, number>;
-    /** Take-charge tasks still unclaimed after their SLA. */
-    takeChargeUnclaimed: number;
-    /** Tasks that triggered an escalation and are still open. */
-    escalatedOpenTasks: number;
-  };
-}
+import type { SupervisionSummary } from '../contract/supervision';
+export type { SupervisionSummary } from '../contract/supervision';
 
 const toCounts = (rows: Array<{ key: string | null; n: bigint | number }>): Record<string, number> =>
   Object.fromEntries(rows.map((r) => [r.key ?? 'unknown', Number(r.n)]));

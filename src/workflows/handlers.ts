@@ -272,21 +272,26 @@ class CaseHandlers {
     return answer(s);
   }
 
-  private checkCancel(actor: Actor, reason: unknown): void {
+  /**
+   * Cancel and manual escalation both need an open case, a permitted role and a reason; the
+   * validator also checks the reason's text, the handler (after validation) need not.
+   */
+  private checkReasoned(kind: 'cancel' | 'escalate', actor: Actor, reason: unknown, validating: boolean): void {
     requireOpenCase(this.s);
-    requireRole(actor, 'coordinator');
+    if (kind === 'cancel') requireRole(actor, 'coordinator');
+    else requireRole(actor, 'coordinator', 'emergency_operator', 'intake_operator');
     requireReason(reason);
-    if (this.s.cancelRequest) reject(CaseErrorType.CaseClosed, 'Annullamento già in corso');
+    if (kind === 'cancel' && this.s.cancelRequest) reject(CaseErrorType.CaseClosed, 'Annullamento già in corso');
+    if (validating) requireReasonText(reason);
   }
 
   validateCancel({ actor, reason }: CancelCaseRequest): void {
-    this.checkCancel(actor, reason);
-    requireReasonText(reason);
+    this.checkReasoned('cancel', actor, reason, true);
   }
 
   async cancelCase({ actor, reason }: CancelCaseRequest): Promise<CaseView> {
     const s = this.s;
-    this.checkCancel(actor, reason);
+    this.checkReasoned('cancel', actor, reason, false);
     s.cancelRequest = { actorId: actor.userId, actorRole: actor.role, reason, requestId: currentUpdateInfo()?.id };
     markChanged(s);
     await condition(() => s.closure !== undefined);
@@ -342,20 +347,13 @@ class CaseHandlers {
     return answer(s);
   }
 
-  private checkEscalate(actor: Actor, reason: unknown): void {
-    requireOpenCase(this.s);
-    requireRole(actor, 'coordinator', 'emergency_operator', 'intake_operator');
-    requireReason(reason);
-  }
-
   validateEscalate({ actor, reason }: EscalateCaseRequest): void {
-    this.checkEscalate(actor, reason);
-    requireReasonText(reason);
+    this.checkReasoned('escalate', actor, reason, true);
   }
 
   async escalateCase({ actor, reason }: EscalateCaseRequest): Promise<CaseView> {
     const s = this.s;
-    this.checkEscalate(actor, reason);
+    this.checkReasoned('escalate', actor, reason, false);
     const key = `escalation#manual-${s.decisions.length + 1}`;
     ensureTask(s, key, 'escalation', {
       reason: 'manual',

@@ -1,7 +1,7 @@
 /** The console's only way to the server: the `/api` routes, with the session's bearer token. */
 
 import type { Role } from '../../src/domain';
-import type { TimelineKind } from '../../src/workflows/steps/registry';
+import type { CaseState } from '../../src/contract/api';
 
 export type { Role };
 
@@ -201,95 +201,4 @@ export async function logout(token: string): Promise<void> {
 
 // ------------------------------------------------------------------ shapes of the API answers
 
-export interface TaskItem {
-  id: string;
-  caseId: string;
-  type: string;
-  label: string;
-  status: string;
-  candidateRole: Role;
-  comuneCode: string | null;
-  assigneeId: string | null;
-  createdAt: string;
-  claimedAt: string | null;
-  dueAt: string | null;
-  completedAt: string | null;
-  overdue: boolean;
-  escalatedAt: string | null;
-  case: { reference: string; status: string; step: string; riskLevel: string | null; eventComuneCode: string; competentComuneCode: string | null };
-}
-
-export interface TaskDetail extends TaskItem {
-  formSchema: Record<string, unknown> | null;
-  submission: { form: Record<string, unknown>; submittedById: string; submittedAt: string } | null;
-}
-
-export interface CaseState {
-  caseId: string;
-  reference: string;
-  status: string;
-  step: string;
-  riskLevel: string | null;
-  closure: { outcome: string; reason?: string } | null;
-  tasks: Array<{ id: string; type: string; label: string; status: string; assigneeId: string | null; dueAt: string | null }>;
-  /** The case's open tasks after the action (read-your-writes: they can be opened at once). */
-  nextTasks?: Array<{ id: string; type: string; label: string; status: string; candidateRole: Role; assigneeId: string | null }>;
-}
-
-export interface CaseRow {
-  id: string;
-  reference: string;
-  reportingForce?: string;
-  reportNumber?: string;
-  status: string;
-  step: string;
-  riskLevel: string | null;
-  flags: string[];
-  categories: string[];
-  minorsInvolved: boolean;
-  eventComuneCode: string;
-  residenceComuneCode?: string | null;
-  competentComuneCode: string | null;
-  externalHandover: boolean;
-  reportedAt: string;
-  handoverAt: string | null;
-  overdueSince: string | null;
-  lastProgressAt: string;
-  outcomeCode: string | null;
-  outcomeReason?: string | null;
-  closedAt: string | null;
-  createdAt: string;
-}
-
-export interface CaseFile {
-  case: CaseRow;
-  report: { reportingForce?: string; officerName?: string; callbackNumber?: string; reportNumber?: string; eventAddress?: string; narrative?: string; immediateDangers?: string[] } | null;
-  people: Array<{ id: string; role: string; firstName: string | null; lastName: string | null; birthYear: number | null; isMinor: boolean; gender: string | null; nationality: string | null; notes: string | null }>;
-  tasks: { open: TaskItem[]; past: TaskItem[] };
-  timeline: Array<{ id: string; seq: number; at: string; actorId: string; actorRole: Role | 'system'; kind: TimelineKind; data: Record<string, unknown> }>;
-  notes: Array<{ id: string; authorId: string; authorRole: string; text: string; createdAt: string }>;
-  placements: Array<{ id: string; address: string | null; addressHidden?: boolean; placedAt: string }>;
-  activations: Array<{ id: string; type?: string; activatedAt: string }>;
-  reminders: Array<{ id: string; kind: string; dueAt: string; firedAt: string | null }>;
-  handover: { comuneCode: string; external: boolean; openingAt: string; summary: Record<string, unknown> } | null;
-  deadlines: Array<{ kind: string; at: string; taskId?: string; type?: string }>;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
-
-export interface Comune {
-  code: string;
-  name: string;
-  province: string;
-  ambitoId: string | null;
-}
-
-export interface UserRef {
-  id: string;
-  displayName: string;
-  role: Role;
-  comuneCode: string | null;
-}
+export type { CaseFile, CaseRow, CaseState, CaseTask, Comune, Page, TaskDetail, TaskItem, UserRef } from '../../src/contract/api';

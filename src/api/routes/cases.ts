@@ -23,6 +23,9 @@ import { handoverMoveWindow, reportedAtWindow, requireInWindow } from '../date-w
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { CASE_ID, caseDetailQuery, caseListQuery, emptyBody, moveHandoverBody, noteBody, reasonBody } from './schemas';
 import { caseStateOf, taskLabel } from './views';
+import type { CaseFile, CaseRow, Page, Sent } from '../../contract/api';
+import type { Role } from '../../domain';
+import type { TimelineKind } from '../../workflows/steps/registry';
 
 const LIST_SELECT = {
   id: true,
@@ -147,7 +150,7 @@ export function casesRouter(deps: ApiDeps): Router {
         // Counting is bounded: past COUNT_CAP the list says "more than" instead of scanning every row.
         deps.prisma.case.count({ where, take: COUNT_CAP + 1 }),
       ]);
-      return { body: { items, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP, limit: q.limit, offset: q.offset } };
+      return { body: { items, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP, limit: q.limit, offset: q.offset } satisfies Sent<Page<CaseRow>> };
     }),
   );
 
@@ -174,8 +177,10 @@ export function casesRouter(deps: ApiDeps): Router {
       const now = Date.now();
       const showAddress = can(ctx.actor, 'case.read_protected_address');
       const { report, people, tasks, timeline, notes, submissions, placements, activations, reminders, handover, ...row } = c;
+      // Role, kind and data columns are plain text/JSON written from the typed values by persistCase.
       const task = (t: (typeof tasks)[number]) => ({
         ...t,
+        candidateRole: t.candidateRole as Role,
         label: taskLabel(t.type),
         overdue: (t.status === 'open' || t.status === 'claimed') && t.dueAt !== null && t.dueAt.getTime() <= now,
       });
@@ -200,7 +205,7 @@ export function casesRouter(deps: ApiDeps): Router {
           report,
           people,
           tasks: { open: active.map(task), past: tasks.filter((t) => !active.includes(t)).map(task) },
-          timeline,
+          timeline: timeline.map((e) => ({ ...e, kind: e.kind as TimelineKind, actorRole: e.actorRole as Role | 'system', data: e.data as Record<string, unknown> })),
           notes,
           submissions,
           placements: placements.map((p) => (showAddress ? p : { ...p, address: null, addressHidden: true })),
@@ -209,7 +214,7 @@ export function casesRouter(deps: ApiDeps): Router {
           handover,
           deadlines,
           ...(q.live === true && { live }),
-        },
+        } satisfies Sent<CaseFile>,
       };
     }),
   );

@@ -10,6 +10,8 @@ import {
   completeTaskUpdate,
   reassignTaskUpdate,
 } from '../../workflows/definitions';
+import type { Sent, TaskItem } from '../../contract/api';
+import type { Role } from '../../domain';
 import { taskColumns } from '../../db/task-row';
 import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/steps/registry';
 import { can, canSeeCase, caseScope, forbidden } from '../authorization';
@@ -134,10 +136,12 @@ export function tasksRouter(deps: ApiDeps): Router {
     return {
       ...task,
       label: taskLabel(t.type),
+      // Written from a Role by the persistence activity; the column is plain text.
+      candidateRole: task.candidateRole as Role,
       overdue: ACTIVE.includes(t.status) && t.dueAt !== null && t.dueAt.getTime() <= Date.now(),
       escalation,
       case: { reference: c.reference, status: c.status, step: c.step, riskLevel: c.riskLevel, eventComuneCode: c.eventComuneCode, competentComuneCode: c.competentComuneCode },
-    };
+    } satisfies Sent<TaskItem>;
   };
 
   router.get(

@@ -1,9 +1,10 @@
+import type { CaseState, Sent } from '../../contract/api';
 import type { CaseView } from '../../workflows/definitions';
 import { TASK_LABELS, type TaskType } from '../../workflows/steps/registry';
 
 /** What the API answers after a workflow update: the new state without form data or free text of forms. */
 export function caseStateOf(view: CaseView) {
-  return {
+  const state = {
     caseId: view.input.caseId,
     reference: view.input.reference,
     revision: view.revision,
@@ -28,6 +29,7 @@ export function caseStateOf(view: CaseView) {
       completedAt: t.completedAt ?? null,
     })),
   };
+  return state satisfies Sent<CaseState>;
 }
 
 export function taskLabel(type: string): string {

@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { ApiError, type Page, PENDING_TEXT, type TaskItem, type UserRef } from '../api';
+import { ApiError, type CaseTask, type Page, PENDING_TEXT, type UserRef } from '../api';
 import { Alert } from '../components/ui';
 import { fromLocalInput, toLocalInput } from '../format';
 import { useSession } from '../session';
@@ -20,7 +20,7 @@ const DONE_TEXT: Record<Action, string> = {
   cancel: 'Caso annullato',
 };
 
-export function CoordinatorActions({ caseId, tasks, onDone, compact }: { caseId: string; tasks: TaskItem[]; onDone: () => Promise<void>; compact?: boolean }) {
+export function CoordinatorActions({ caseId, tasks, onDone, compact }: { caseId: string; tasks: CaseTask[]; onDone: () => Promise<void>; compact?: boolean }) {
   const { api } = useSession();
   const [action, setAction] = useState<Action>('reassign');
   const [taskId, setTaskId] = useState('');

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { StuckKind } from '../../../src/domain';
+import type { ScanStatus as TemporalScanStatus, StuckReportPage as StuckReport, SupervisionSummary as Summary } from '../../../src/contract/supervision';
 import { ApiError, type Page, PENDING_TEXT, type TaskItem } from '../api';
 import { Alert, ComuneName, ErrorAlert, Loading, PageTitle, useComuni } from '../components/ui';
 import { formatDateTime, formatDuration } from '../format';
@@ -9,47 +9,6 @@ import { useSession } from '../session';
 import { CoordinatorActions } from './CoordinatorActions';
 
 /** The coordinator's dashboard: stuck cases with reason and age, counts, SLA breaches; refreshed every 15 s. */
-
-export interface StuckReason {
-  kind: StuckKind;
-  since: string;
-  detail: string;
-  taskId?: string;
-  taskType?: string;
-}
-export interface StuckCase {
-  caseId: string;
-  reference: string;
-  status: string;
-  step: string;
-  comuneCode: string;
-  riskLevel: string | null;
-  since: string;
-  stuckForMinutes: number;
-  reasons: StuckReason[];
-}
-export interface TemporalScanStatus {
-  ok: boolean;
-  lastSuccessAt: string | null;
-  failingSince?: string;
-  error?: { class: string; code?: string };
-}
-export interface StuckReport {
-  generatedAt: string;
-  /** Null when Temporal could not be asked (see temporalScan). */
-  worker: { taskQueue: string; polling: boolean; pollers: number; lastSeenAt: string | null } | null;
-  temporalScan?: TemporalScanStatus;
-  items: StuckCase[];
-  /** All stuck cases; `items` is the first page (oldest first). */
-  total: number;
-}
-export interface Summary {
-  generatedAt: string;
-  byStatus: Record<string, number>;
-  byStep: Record<string, number>;
-  byComune: Record<string, number>;
-  slaBreaches: { overdueCases: number; overdueTasksByType: Record<string, number>; takeChargeUnclaimed: number; escalatedOpenTasks: number };
-}
 
 const REFRESH_MS = 15_000;
 

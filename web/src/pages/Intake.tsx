@@ -189,6 +189,19 @@ export function Intake() {
     </div>
   );
 
+  const select = (id: keyof IntakeValues, label: string, options: ReadonlyArray<readonly [string, string]>) => (
+    <div className="mb-3 col-md-6">
+      <label htmlFor={id} className="form-label">{label}</label>
+      <select id={id} className={`form-select ${errors[id] ? 'is-invalid' : ''}`} value={values[id] as string} onChange={(e) => set(id, e.target.value as never)} {...described(id, errors)}>
+        <option value="">Scegliere…</option>
+        {options.map(([code, text]) => (
+          <option key={code} value={code}>{text}</option>
+        ))}
+      </select>
+      <FieldError id={id} message={errors[id]} />
+    </div>
+  );
+
   return (
     <>
       <PageTitle>Nuova segnalazione</PageTitle>
@@ -211,16 +224,7 @@ export function Intake() {
         <fieldset className="mb-3">
           <legend className="h5">Segnalante</legend>
           <div className="row">
-            <div className="mb-3 col-md-6">
-              <label htmlFor="reportingForce" className="form-label">Forza dell’ordine *</label>
-              <select id="reportingForce" className={`form-select ${errors.reportingForce ? 'is-invalid' : ''}`} value={values.reportingForce} onChange={(e) => set('reportingForce', e.target.value)} {...described('reportingForce', errors)}>
-                <option value="">Scegliere…</option>
-                {Object.entries(FORCE_LABELS).map(([code, text]) => (
-                  <option key={code} value={code}>{text}</option>
-                ))}
-              </select>
-              <FieldError id="reportingForce" message={errors.reportingForce} />
-            </div>
+            {select('reportingForce', 'Forza dell’ordine *', Object.entries(FORCE_LABELS))}
             {input('officerName', 'Operatore di polizia *', { autoComplete: 'off' })}
             {input('callbackNumber', 'Numero di richiamata *', { type: 'tel', inputMode: 'tel', autoComplete: 'off' })}
             {input('reportNumber', 'Numero della segnalazione *', { autoComplete: 'off' })}
@@ -230,16 +234,7 @@ export function Intake() {
         <fieldset className="mb-3">
           <legend className="h5">Luogo</legend>
           <div className="row">
-            <div className="mb-3 col-md-6">
-              <label htmlFor="eventComuneCode" className="form-label">Comune dell’evento *</label>
-              <select id="eventComuneCode" className={`form-select ${errors.eventComuneCode ? 'is-invalid' : ''}`} value={values.eventComuneCode} onChange={(e) => set('eventComuneCode', e.target.value)} {...described('eventComuneCode', errors)}>
-                <option value="">Scegliere…</option>
-                {comuni.map((c) => (
-                  <option key={c.code} value={c.code}>{c.name}</option>
-                ))}
-              </select>
-              <FieldError id="eventComuneCode" message={errors.eventComuneCode} />
-            </div>
+            {select('eventComuneCode', 'Comune dell’evento *', comuni.map((c) => [c.code, c.name] as const))}
             {input('eventAddress', 'Indirizzo dell’evento *', { autoComplete: 'off' })}
             <div className="mb-3 col-md-6">
               <label htmlFor="residenceComuneCode" className="form-label">Comune di residenza (se noto)</label>
