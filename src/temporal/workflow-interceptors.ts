@@ -17,7 +17,6 @@ import type { Payload } from '@temporalio/common';
 import type {
   ActivityInput,
   ContinueAsNewInput,
-  LocalActivityInput,
   Next,
   SignalInput,
   UpdateInput,
@@ -49,22 +48,15 @@ export const interceptors = (): WorkflowInterceptors => {
       return next(input);
     },
   };
-  const withHeader = <I extends { activityType: string; headers: Record<string, Payload> }>(input: I): I => {
-    let header = started;
-    if (input.activityType === PERSIST_ACTIVITY && pending !== undefined) {
-      header = pending;
-      pending = undefined;
-    }
-    if (header === undefined || input.headers[TRACE_HEADER] !== undefined) return input;
-    return { ...input, headers: { ...input.headers, [TRACE_HEADER]: header } };
-  };
   const outbound: WorkflowOutboundCallsInterceptor = {
     scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
-      return next(withHeader(input));
-    },
-    // Patch `persist-local-delta` writes through a local activity.
-    scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>) {
-      return next(withHeader(input));
+      let header = started;
+      if (input.activityType === PERSIST_ACTIVITY && pending !== undefined) {
+        header = pending;
+        pending = undefined;
+      }
+      if (header === undefined || input.headers[TRACE_HEADER] !== undefined) return next(input);
+      return next({ ...input, headers: { ...input.headers, [TRACE_HEADER]: header } });
     },
     continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>) {
       if (started === undefined || input.headers[TRACE_HEADER] !== undefined) return next(input);

@@ -9,7 +9,6 @@ import {
   log,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -43,23 +42,13 @@ import {
   toView,
 } from './state';
 
-const persistenceOptions = {
+const { persistCase, reportPersistenceFailure } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-} as const;
-const { persistCase, reportPersistenceFailure } = proxyActivities<CaseActivities>(persistenceOptions);
-/** Patch `persist-local-delta`: the same write as a local activity (one workflow task per update, input not in the history). */
-const local = proxyLocalActivities<Pick<CaseActivities, 'persistCase'>>(persistenceOptions);
+});
 
 /** Updates answer once their change is stored (handlers.ts `answer`). */
 export const ANSWER_WHEN_STORED_PATCH = 'answer-when-stored';
-
-/**
- * Persistence through a local activity that carries only what changed since the last write
- * (tasks, reminders, search attributes), so an update costs one workflow task and the history
- * grows with the case's events, not with the square of its tasks.
- */
-export const PERSIST_LOCAL_DELTA_PATCH = 'persist-local-delta';
 
 /**
  * One emergency, one workflow. Three cooperating loops share the plain-JSON state: the protocol
@@ -71,13 +60,11 @@ export async function pisCaseWorkflow(input: CaseWorkflowInput, resumed?: CaseSt
   if (!resumed) s.protocolRevision = startingProtocolRevision();
   // Decided once per case (kept across continue-as-new); cases in flight keep their old answers.
   if (s.answersWhenStored === undefined && patched(ANSWER_WHEN_STORED_PATCH)) s.answersWhenStored = true;
-  // Decided once per run: a case in flight keeps the regular activity and full snapshots.
-  const persistsDelta = patched(PERSIST_LOCAL_DELTA_PATCH);
   registerHandlers(s);
   if (!resumed) recordDecision(s, input.createdBy, 'case_opened', { reference: input.reference, categories: input.categories });
 
   const runtime = { stopping: false };
-  const persistence = persistLoop(s, runtime, persistsDelta);
+  const persistence = persistLoop(s, runtime);
   const watchdog = watchdogLoop(s, runtime);
 
   const protocolScope = new CancellationScope();
@@ -116,30 +103,7 @@ function shouldContinueAsNew(s: CaseState): boolean {
   return !s.closure && (info.continueAsNewSuggested || info.historyLength >= s.input.protocol.continueAsNewAfterEvents);
 }
 
-/**
- * What the last successful write of this run sent (JSON by task, reminder and search-attribute
- * key). Workflow-local, not state: replay rebuilds it, and a new run starts empty, so its first
- * write is complete.
- */
-interface SentDigest {
-  tasks: Record<string, string>;
-  reminders: Record<string, string>;
-  attributes: Record<string, string>;
-}
-
-function changed<T extends { id: string }>(items: T[], sent: Record<string, string>): { items: T[]; digest: Record<string, string> } {
-  const digest: Record<string, string> = {};
-  const out: T[] = [];
-  for (const item of items) {
-    const json = JSON.stringify(item);
-    digest[item.id] = json;
-    if (sent[item.id] !== json) out.push(item);
-  }
-  return { items: out, digest };
-}
-
-async function persistLoop(s: CaseState, runtime: { stopping: boolean }, delta: boolean): Promise<void> {
-  let sent: SentDigest = { tasks: {}, reminders: {}, attributes: {} };
+async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promise<void> {
   for (;;) {
     await condition(() => s.revision > s.persisted.revision || runtime.stopping);
     if (s.revision <= s.persisted.revision) return;
@@ -147,7 +111,7 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }, delta: 
     const decisions = s.decisions.filter((d) => d.seq > s.persisted.decisionSeq);
     const submissions = [...s.pendingSubmissions];
     const notifications = [...s.pendingNotifications];
-    const attributes = [
+    upsertSearchAttributes([
       { key: SA_STATUS, value: s.status },
       { key: SA_STEP, value: s.step },
       { key: SA_COMUNE, value: s.handover?.comuneCode ?? s.input.eventComuneCode },
@@ -157,24 +121,9 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }, delta: 
       { key: SA_OPEN_TASK_ROLES, value: openTaskRoles(s) },
       // Only cases with a recorded revision carry it: older histories keep their exact commands.
       ...(s.protocolRevision === undefined ? [] : [{ key: SA_PROTOCOL_REVISION, value: String(s.protocolRevision) }]),
-    ];
-    const snapshot = toSnapshot(s);
-    let next = sent;
-    if (delta) {
-      const tasks = changed(snapshot.tasks, sent.tasks);
-      const reminders = changed(snapshot.reminders, sent.reminders);
-      const attributeDigest = Object.fromEntries(attributes.map((a) => [a.key.name, JSON.stringify(a.value)]));
-      const changedAttributes = attributes.filter((a) => sent.attributes[a.key.name] !== attributeDigest[a.key.name]);
-      if (changedAttributes.length > 0) upsertSearchAttributes(changedAttributes);
-      snapshot.tasks = tasks.items;
-      snapshot.reminders = reminders.items;
-      next = { tasks: tasks.digest, reminders: reminders.digest, attributes: attributeDigest };
-    } else {
-      upsertSearchAttributes(attributes);
-    }
+    ]);
     try {
-      const input = { snapshot, decisions, submissions, notifications };
-      await (delta ? local.persistCase(input) : persistCase(input));
+      await persistCase({ snapshot: toSnapshot(s), decisions, submissions, notifications });
     } catch (err) {
       const failure = permanentPersistenceFailure(err);
       if (!failure) throw err;
@@ -187,7 +136,6 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }, delta: 
       await condition(() => s.persistenceFailure === undefined);
       continue;
     }
-    sent = next;
     // Personal data in forms leaves the workflow state once it is safely in PostgreSQL.
     s.pendingSubmissions = s.pendingSubmissions.filter((p) => !submissions.includes(p));
     s.pendingNotifications = s.pendingNotifications.filter((n) => !notifications.includes(n));
