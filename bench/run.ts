@@ -1,18 +1,28 @@
 /**
- * `npm run bench`: what the operator API costs on top of direct calls, and how the read-model
- * queries scale. Starts its own embedded PostgreSQL and Temporal dev server under
- * .cache/bench-<pid> (removed at the end), the production case worker (`src/worker.ts`) in its own
+ * `npm run bench`: what the engine itself can do on this machine, what the case task path costs
+ * against it, what the operator API costs on top of direct calls, and how the read-model queries
+ * scale, in one run and one table with the issue's targets. Starts its own embedded PostgreSQL and
+ * Temporal dev server under .cache/bench-<pid> (removed at the end), the production case worker
+ * (`src/worker.ts`) and the engine-baseline worker (`bench/engine/worker.ts`) each in its own
  * process as in docker-compose.yml, and the API on an ephemeral port in this process.
  *
+ *   engine         bare update round trip; update + one regular activity writing to PostgreSQL;
+ *                  update + one local activity write (bench/engine/workflows.ts)
  *   create-case    POST /api/cases              vs receiveReport() in-process (DB write + workflow start)
- *   complete-task  POST /api/tasks/:id/complete vs handle.executeUpdate(completeTaskUpdate)
+ *   complete-task  POST /api/tasks/:id/complete vs handle.executeUpdate(completeTaskUpdate) vs bare update
+ *   history        events and bytes of the standard case (README walk-through) and of a long case
+ *                  (20 welfare re-checks, timer shortened to seconds)
+ *   throughput     BENCH_THROUGHPUT_CASES cases, BENCH_CONCURRENCY at a time, through the whole
+ *                  protocol via the API, vs a bare workflow of the same shape (updates, timers)
  *   list / stuck   GET /api/cases, /api/tasks, /api/supervision/stuck at 10k and 100k read-model rows
+ *   modules        rows of bench/modules.ts (BENCH_MODULES)
  *
  * The API and the direct call share one Temporal client (same payload codec) and alternate, and
  * every sample starts on a quiet system: the previous case's workflow is idle (nothing pending).
  *
- * Settings (environment): BENCH_ITERATIONS (default 200), BENCH_ROWS (default "10000,100000").
- * Numbers depend on the machine: compare ratios, not absolute times.
+ * Settings (environment): BENCH_ITERATIONS (default 200), BENCH_ROWS (default "10000,100000"),
+ * BENCH_THROUGHPUT_CASES (default 40), BENCH_CONCURRENCY (default 8). Numbers depend on the
+ * machine: compare ratios, not absolute times.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -43,24 +53,20 @@ import { supervisionSettings } from '../src/supervision/settings';
 import { caseWorkflowId, completeTaskUpdate } from '../src/workflows/definitions';
 import { freePort } from '../src/embedded/ports';
 import { recentSundayNight } from '../test/helpers/dates';
+import { CaseDriver, forms, OPERATOR, socialWorker } from '../scripts/lib/case-driver';
+import { driveStandardCase, type ApiCall } from './case-drive';
+import { driveProtocolShape, historyFigures, type HistoryFigures, throughput, UpdateBaselines } from './engine/baselines';
+import { ENGINE_TABLE } from './engine/workflows';
+import { BENCH_MODULES } from './modules';
+import { type BenchContext, type BenchRow, formatTable, latencyRow, p50Ratio, ratioTarget } from './table';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const ROW_STEPS = (process.env.BENCH_ROWS ?? '10000,100000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+const THROUGHPUT_CASES = Number(process.env.BENCH_THROUGHPUT_CASES ?? 40);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const LONG_CASE_RECHECKS = 20;
+const STANDARD_HISTORY_MAX_KB = 60;
 const NAMESPACE = 'default';
-
-interface Row {
-  metric: string;
-  rows: string;
-  n: number;
-  p50: number;
-  p95: number;
-  ratio?: string;
-}
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 
 async function time<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
   const start = process.hrtime.bigint();
@@ -131,10 +137,10 @@ async function waitForTask(prisma: PrismaClient, caseId: string, type: string): 
   throw new Error(`no ${type} task for ${caseId}`);
 }
 
-/** The production worker entry point, in its own process, against the bench's PostgreSQL and Temporal. */
-function startWorkerProcess(env: Record<string, string>): { child: ChildProcess; stop: () => Promise<void> } {
+/** A worker entry point (the production one, or the engine baseline's), in its own process. */
+function startWorkerProcess(script: string, env: Record<string, string>): { child: ChildProcess; stop: () => Promise<void> } {
   const tsx = path.resolve(__dirname, '..', 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [path.resolve(__dirname, '..', 'src', 'worker.ts')], {
+  const child = spawn(tsx, [script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -205,7 +211,7 @@ async function main(): Promise<void> {
     const { client, connection } = await connectTemporal({ ...config.temporal, namespace: NAMESPACE }, { address: temporal.address, dataConverter });
     stops.unshift(() => connection.close());
     process.stderr.write('bench: starting the worker process…\n');
-    const worker = startWorkerProcess({
+    const worker = startWorkerProcess(path.resolve(__dirname, '..', 'src', 'worker.ts'), {
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
       DATABASE_URL: url,
@@ -216,6 +222,16 @@ async function main(): Promise<void> {
       PIS_DATA_DIR: path.join(dir, 'worker'),
     });
     stops.unshift(worker.stop);
+    await prisma.$executeRawUnsafe(`CREATE TABLE ${ENGINE_TABLE} (id text PRIMARY KEY, at timestamptz NOT NULL)`);
+    const engineTaskQueue = `bench-engine-${randomUUID().slice(0, 8)}`;
+    const engineWorker = startWorkerProcess(path.resolve(__dirname, 'engine', 'worker.ts'), {
+      DATABASE_URL: url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      TEMPORAL_TASK_QUEUE: engineTaskQueue,
+      CODEC_KEYS: codecKeys,
+    });
+    stops.unshift(engineWorker.stop);
     const supervision = { prisma, client, connection, namespace: NAMESPACE, taskQueue };
     for (let i = 0; !(await workerStatus(supervision, supervisionSettings(), new Date())).polling; i += 1) {
       if (worker.child.exitCode !== null || i > 240) throw new Error('the worker process did not start polling');
@@ -245,19 +261,17 @@ async function main(): Promise<void> {
       const res = await httpJson(agent, `${base}/api/auth/login`, 'POST', {}, { username: u.username, password: u.password });
       tokens[u.username] = (res.json as { token: string }).token;
     }
+    const call = (via: http.Agent): ApiCall => (user, method, p, body) => httpJson(via, `${base}${p}`, method, { Authorization: `Bearer ${tokens[user]}` }, body);
     const api = async (user: string, method: string, p: string, body?: unknown): Promise<unknown> => {
-      const { status, json } = await httpJson(agent, `${base}${p}`, method, { Authorization: `Bearer ${tokens[user]}` }, body);
+      const { status, json } = await call(agent)(user, method, p, body);
       if (status >= 400) throw new Error(`${method} ${p}: ${status} ${JSON.stringify(json)}`);
       return json;
     };
     const intakeActor = { userId: 'u-intake', role: 'intake_operator' as const };
     const op1 = { userId: 'u-op1', role: 'emergency_operator' as const };
-    const rows: Row[] = [];
-    const row = (metric: string, rowsLabel: string, samples: number[], ratioTo?: number[]) => {
-      const r: Row = { metric, rows: rowsLabel, n: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95) };
-      if (ratioTo) r.ratio = `${(r.p50 / percentile(ratioTo, 50)).toFixed(2)}×`;
-      rows.push(r);
-    };
+    const rows: BenchRow[] = [];
+    const baselines = await UpdateBaselines.start(client, engineTaskQueue);
+    stops.unshift(() => baselines.stop());
 
     process.stderr.write('bench: warming up…\n');
     for (let i = 0; i < 3; i += 1) {
@@ -285,12 +299,13 @@ async function main(): Promise<void> {
       };
       for (const step of i % 2 === 0 ? [viaApi, direct] : [direct, viaApi]) await step();
     }
-    row('create-case: POST /api/cases', '-', createApi, createDirect);
-    row('create-case: direct (receiveReport)', '-', createDirect);
+    rows.push(latencyRow('create-case: POST /api/cases', createApi, ratioTarget(p50Ratio(createApi, createDirect), 1.2, 'direct')));
+    rows.push(latencyRow('create-case: direct (receiveReport)', createDirect));
 
-    process.stderr.write(`bench: complete-task × ${ITERATIONS} (API and direct)…\n`);
+    process.stderr.write(`bench: complete-task × ${ITERATIONS} (API, direct, engine baselines)…\n`);
     const completeApi: number[] = [];
     const completeDirect: number[] = [];
+    const engine = { bare: [] as number[], activity: [] as number[], local: [] as number[] };
     const form = { etaMinutes: 10 };
     for (const [i, apiCaseId] of apiCases.entries()) {
       const viaApi = async () => {
@@ -306,10 +321,45 @@ async function main(): Promise<void> {
         );
         await settle(prisma, client, caseId, 'risk_check');
       };
-      for (const step of i % 2 === 0 ? [viaApi, direct] : [direct, viaApi]) await step();
+      // The engine baselines interleave with the task path, so drift hits both alike.
+      const baseline = (mode: keyof typeof engine) => () => time(engine[mode], () => baselines.update(mode)).then(() => undefined);
+      const order = [viaApi, direct, baseline('bare'), baseline('activity'), baseline('local')];
+      for (let k = 0; k < order.length; k += 1) await (order[(k + i) % order.length] as () => Promise<void>)();
     }
-    row('complete-task: POST /api/tasks/:id/complete', '-', completeApi, completeDirect);
-    row('complete-task: direct executeUpdate', '-', completeDirect);
+    rows.push(latencyRow('engine: bare update round trip', engine.bare));
+    rows.push(latencyRow('engine: update + regular activity (PG write)', engine.activity, { value: `${p50Ratio(engine.activity, engine.bare).toFixed(2)}× bare` }));
+    rows.push(latencyRow('engine: update + local activity (PG write)', engine.local, { value: `${p50Ratio(engine.local, engine.bare).toFixed(2)}× bare` }));
+    rows.push(latencyRow('complete-task: direct executeUpdate', completeDirect, ratioTarget(p50Ratio(completeDirect, engine.bare), 2, 'bare update')));
+    rows.push(latencyRow('complete-task: POST /api/tasks/:id/complete', completeApi, ratioTarget(p50Ratio(completeApi, completeDirect), 1.1, 'direct')));
+
+    process.stderr.write('bench: history of the standard case and of a long case…\n');
+    const standardCase = await driveStandardCase(call(agent));
+    await client.workflow.getHandle(caseWorkflowId(standardCase)).result();
+    const standard = await historyFigures(client, caseWorkflowId(standardCase));
+    const long = await driveLongCase({ client, prisma, taskQueue });
+    const kb = (f: HistoryFigures) => `${(f.bytes / 1024).toFixed(1)} KB, ${f.events} events${f.runs > 1 ? `, ${f.runs} runs` : ''}`;
+    rows.push({ metric: 'history: standard case (README walk-through)', n: 1, value: kb(standard), target: `≤ ${STANDARD_HISTORY_MAX_KB} KB`, met: standard.bytes <= STANDARD_HISTORY_MAX_KB * 1024 });
+    rows.push({ metric: `history: long case (${LONG_CASE_RECHECKS} welfare re-checks)`, n: 1, value: kb(long) });
+
+    process.stderr.write(`bench: throughput, ${THROUGHPUT_CASES} cases × ${CONCURRENCY} at a time (protocol, bare shape)…\n`);
+    const shape = { updates: standard.updates, timers: standard.timers };
+    const pool = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
+    stops.unshift(() => Promise.resolve(pool.destroy()));
+    const protocolRate = await throughput(THROUGHPUT_CASES, CONCURRENCY, async () => {
+      const caseId = await driveStandardCase(call(pool));
+      await client.workflow.getHandle(caseWorkflowId(caseId)).result();
+    });
+    const bareRate = await throughput(THROUGHPUT_CASES, CONCURRENCY, () => driveProtocolShape(client, engineTaskQueue, shape));
+    const perMinute = (r: number) => `${r.toFixed(0)} cases/min`;
+    rows.push({ metric: `throughput: bare workflow (${shape.updates} updates, ${shape.timers} timers)`, n: THROUGHPUT_CASES, value: perMinute(bareRate) });
+    const throughputRatio = protocolRate / bareRate;
+    rows.push({
+      metric: 'throughput: full protocol via API, one worker',
+      n: THROUGHPUT_CASES,
+      value: `${perMinute(protocolRate)} (${throughputRatio.toFixed(2)}×)`,
+      target: '≥ 0.5× bare workflow',
+      met: throughputRatio >= 0.5,
+    });
 
     const reads: Array<[string, string, string]> = [
       ['list: GET /api/cases?status=active', 'coordinatore', '/api/cases?status=active&limit=50'],
@@ -326,22 +376,34 @@ async function main(): Promise<void> {
         const samples: number[] = [];
         await api(user, 'GET', p);
         for (let i = 0; i < ITERATIONS; i += 1) await time(samples, () => api(user, 'GET', p));
-        row(metric, target.toLocaleString('en'), samples);
+        rows.push(latencyRow(metric, samples, { rows: target.toLocaleString('en') }));
       }
     }
 
-    const header = ['metric', 'rows', 'n', 'p50 ms', 'p95 ms', 'API/direct (p50)'];
-    const lines = rows.map((r) => [r.metric, r.rows, String(r.n), r.p50.toFixed(1), r.p95.toFixed(1), r.ratio ?? '']);
-    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-    const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i >= 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
-    console.log(fmt(header));
-    console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-    for (const l of lines) console.log(fmt(l));
+    const context: BenchContext = { iterations: ITERATIONS, prisma, api, time, log: (line) => process.stderr.write(`bench: ${line}\n`) };
+    for (const module of BENCH_MODULES) rows.push(...(await module(context)));
+
+    console.log(formatTable(rows));
     console.log(`\nstuck: describes at most 200 running cases per request in Temporal; synthetic rows have no workflow behind them.`);
   } finally {
     for (const stop of stops) await stop().catch((err: unknown) => process.stderr.write(`bench: cleanup: ${String(err)}\n`));
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A weekend of welfare re-checks: refusal, then 20 re-checks (their timer shortened to seconds), handover. */
+async function driveLongCase(deps: { client: Client; prisma: PrismaClient; taskQueue: string }): Promise<HistoryFigures> {
+  const c = await CaseDriver.open(deps, { reportedAt: recentSundayNight() }, { welfareRecheckMinutes: 0.02, maxWelfareRechecks: LONG_CASE_RECHECKS });
+  await c.run('take_charge', OPERATOR, forms.takeCharge);
+  await c.run('risk_check', OPERATOR, forms.riskCheck({ withoutShelter: true, freezingConditions: true }));
+  await c.run('intervention', OPERATOR, forms.interventionRefused());
+  for (let n = 1; n <= LONG_CASE_RECHECKS; n += 1) await c.run('welfare_recheck', OPERATOR, forms.welfareRecheck(n < LONG_CASE_RECHECKS));
+  const at = await c.waitFor((v) => v.status === 'handover' || (v.status === 'awaiting_handover' && v.handover !== undefined), 'the handover');
+  if (at.status === 'awaiting_handover') await c.handoverNow();
+  await c.run('handover_ack', socialWorker(at.handover?.comuneCode ?? ''), forms.handoverAck);
+  const view = await c.result();
+  if (view.welfareRechecks !== LONG_CASE_RECHECKS) throw new Error(`the long case ran ${view.welfareRechecks} re-checks`);
+  return historyFigures(deps.client, c.workflowId);
 }
 
 main().catch((err: unknown) => {
