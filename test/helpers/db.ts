@@ -4,6 +4,7 @@ import { applyMigrations } from '../../src/db/migrate';
 import { createPrismaClient } from '../../src/db/prisma';
 import { seedReferenceData } from '../../src/db/seed';
 import type { PrismaClient } from '../../src/generated/prisma/client';
+import { wallClockAt } from '../../src/calendar/zoned';
 import { readTestState } from '../setup/state';
 
 const TEMPLATE = 'pis_test_template';
@@ -59,13 +60,39 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated and seeded database for one suite. */
-export async function createTestDatabase(prefix = 'suite'): Promise<TestDatabase> {
+/**
+ * Suites on the real clock run at any hour. With every office closed today and tomorrow (Rome
+ * dates, as extra closures), a handover computed now is always in the future, as the tests that
+ * wait for it or move it expect, whether CI runs at night or during office hours.
+ */
+async function closeOfficesTodayAndTomorrow(prisma: PrismaClient, now = Date.now()): Promise<void> {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const dates = [0, 1].map((days) => {
+    const wall = wallClockAt(now + days * 86_400_000, 'Europe/Rome');
+    return `${wall.year}-${pad(wall.month)}-${pad(wall.day)}`;
+  });
+  for (const comune of await prisma.comune.findMany({ select: { code: true, calendar: true } })) {
+    const calendar = comune.calendar as { extraClosures?: Array<{ date: string; reason: string }> };
+    const extraClosures = [
+      ...(calendar.extraClosures ?? []).filter((c) => !dates.includes(c.date)),
+      ...dates.map((date) => ({ date, reason: 'Chiusura di prova (test sul tempo reale)' })),
+    ];
+    await prisma.comune.update({ where: { code: comune.code }, data: { calendar: { ...calendar, extraClosures } } });
+  }
+}
+
+/**
+ * A fresh, migrated and seeded database for one suite. `realClock` (the default): the suite runs
+ * on the wall clock, so the offices are closed today and tomorrow (see above); time-skipping
+ * suites pass false and keep the seeded calendars as they are.
+ */
+export async function createTestDatabase(prefix = 'suite', opts: { realClock?: boolean } = {}): Promise<TestDatabase> {
   await ensureTemplate();
   const name = `${prefix.replace(/[^a-z0-9_]/g, '_')}_${randomUUID().slice(0, 8)}`;
   await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE}"`));
   const url = urlFor(name);
   const prisma = createPrismaClient(url);
+  if (opts.realClock !== false) await closeOfficesTodayAndTomorrow(prisma);
   return {
     url,
     prisma,

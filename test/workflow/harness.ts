@@ -71,7 +71,7 @@ export async function startHarness(name: string): Promise<Harness> {
   const dataConverter = createDataConverter(keyring);
   const env = await createTimeSkippingEnv(dataConverter);
   await registerSearchAttributes(env);
-  const db = await createTestDatabase(name.replace(/[^a-z0-9]/gi, '_').toLowerCase());
+  const db = await createTestDatabase(name.replace(/[^a-z0-9]/gi, '_').toLowerCase(), { realClock: false });
   const notifier = new RecordingNotifier();
   const taskQueue = uniqueTaskQueue(name);
   const worker: Worker = await createCaseWorker({
