@@ -97,10 +97,6 @@ const BODY_PARSER_PROBLEMS: Record<string, (limit: unknown) => ProblemError> = {
   'request.size.invalid': () => new ProblemError(400, { detail: 'The request body size does not match Content-Length' }),
 };
 
-/**
- * Database errors the API can answer honestly: in each case the request's transaction did not
- * commit. (What an error after a workflow update means is the caller's business: see the routes.)
- */
 /** What each class of database error answers; every answer says that nothing was stored. */
 const DATABASE_PROBLEMS: Partial<Record<DbErrorClassification['kind'], { status: number; title: string; detail: string; code: string }>> = {
   unavailable: {
@@ -129,6 +125,10 @@ const DATABASE_PROBLEMS: Partial<Record<DbErrorClassification['kind'], { status:
   },
 };
 
+/**
+ * Database errors the API can answer honestly: in each case the request's transaction did not
+ * commit. (What an error after a workflow update means is the caller's business: see the routes.)
+ */
 export function databaseProblem(err: unknown, c: DbErrorClassification = classifyDbError(err)): ProblemError | undefined {
   if (!c.database) return undefined;
   const answer = DATABASE_PROBLEMS[c.kind];

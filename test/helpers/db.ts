@@ -4,6 +4,7 @@ import { applyMigrations } from '../../src/db/migrate';
 import { createPrismaClient } from '../../src/db/prisma';
 import { seedReferenceData } from '../../src/db/seed';
 import type { PrismaClient } from '../../src/generated/prisma/client';
+import { formatIsoDate } from '../../src/calendar/dates';
 import { wallClockAt } from '../../src/calendar/zoned';
 import { readTestState } from '../setup/state';
 
@@ -66,11 +67,7 @@ export interface TestDatabase {
  * wait for it or move it expect, whether CI runs at night or during office hours.
  */
 async function closeOfficesTodayAndTomorrow(prisma: PrismaClient, now = Date.now()): Promise<void> {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const dates = [0, 1].map((days) => {
-    const wall = wallClockAt(now + days * 86_400_000, 'Europe/Rome');
-    return `${wall.year}-${pad(wall.month)}-${pad(wall.day)}`;
-  });
+  const dates: string[] = [0, 1].map((days) => formatIsoDate(wallClockAt(now + days * 86_400_000, 'Europe/Rome')));
   for (const comune of await prisma.comune.findMany({ select: { code: true, calendar: true } })) {
     const calendar = comune.calendar as { extraClosures?: Array<{ date: string; reason: string }> };
     const extraClosures = [

@@ -22,7 +22,7 @@ import { recordAudit } from '../audit';
 import { handoverMoveWindow, reportedAtWindow, requireInWindow } from '../date-windows';
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { CASE_ID, caseDetailQuery, caseListQuery, emptyBody, moveHandoverBody, noteBody, reasonBody } from './schemas';
-import { caseStateOf, taskLabel } from './views';
+import { caseStateOf, presentTaskRow } from './views';
 import type { CaseFile, CaseRow, Page, Sent } from '../../contract/api';
 import type { Role } from '../../domain';
 import type { TimelineKind } from '../../workflows/steps/registry';
@@ -177,13 +177,7 @@ export function casesRouter(deps: ApiDeps): Router {
       const now = Date.now();
       const showAddress = can(ctx.actor, 'case.read_protected_address');
       const { report, people, tasks, timeline, notes, submissions, placements, activations, reminders, handover, ...row } = c;
-      // Role, kind and data columns are plain text/JSON written from the typed values by persistCase.
-      const task = (t: (typeof tasks)[number]) => ({
-        ...t,
-        candidateRole: t.candidateRole as Role,
-        label: taskLabel(t.type),
-        overdue: (t.status === 'open' || t.status === 'claimed') && t.dueAt !== null && t.dueAt.getTime() <= now,
-      });
+      const task = (t: (typeof tasks)[number]) => ({ ...t, ...presentTaskRow(t, now) });
       const active = tasks.filter((t) => t.status === 'open' || t.status === 'claimed');
       const deadlines = [
         ...active.filter((t) => t.dueAt !== null).map((t) => ({ kind: 'task', taskId: t.id, type: t.type, at: t.dueAt as Date })),
@@ -205,6 +199,7 @@ export function casesRouter(deps: ApiDeps): Router {
           report,
           people,
           tasks: { open: active.map(task), past: tasks.filter((t) => !active.includes(t)).map(task) },
+          // Kind, role and data columns are text/JSON written from the typed decisions by persistCase.
           timeline: timeline.map((e) => ({ ...e, kind: e.kind as TimelineKind, actorRole: e.actorRole as Role | 'system', data: e.data as Record<string, unknown> })),
           notes,
           submissions,

@@ -11,7 +11,6 @@ import {
   reassignTaskUpdate,
 } from '../../workflows/definitions';
 import type { Sent, TaskItem } from '../../contract/api';
-import type { Role } from '../../domain';
 import { taskColumns } from '../../db/task-row';
 import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/steps/registry';
 import { can, canSeeCase, caseScope, forbidden } from '../authorization';
@@ -21,7 +20,7 @@ import { caseErrorProblem, temporalProblem } from '../temporal-errors';
 import { requireInWindow, submittedAtWindow } from '../date-windows';
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { completeTaskBody, reassignTaskBody, TASK_ID, taskListQuery } from './schemas';
-import { taskLabel } from './views';
+import { presentTaskRow } from './views';
 
 const ACTIVE = ['open', 'claimed'];
 /** How long a task read may wait for the workflow when the read model has no row yet. */
@@ -135,10 +134,7 @@ export function tasksRouter(deps: ApiDeps): Router {
     const { case: c, escalation, ...task } = t;
     return {
       ...task,
-      label: taskLabel(t.type),
-      // Written from a Role by the persistence activity; the column is plain text.
-      candidateRole: task.candidateRole as Role,
-      overdue: ACTIVE.includes(t.status) && t.dueAt !== null && t.dueAt.getTime() <= Date.now(),
+      ...presentTaskRow(t, Date.now()),
       escalation,
       case: { reference: c.reference, status: c.status, step: c.step, riskLevel: c.riskLevel, eventComuneCode: c.eventComuneCode, competentComuneCode: c.competentComuneCode },
     } satisfies Sent<TaskItem>;
