@@ -33,6 +33,10 @@ export const ACTIONS = [
   'task.reassign',
   'supervision.read',
   'request.read',
+  'milestone.read',
+  'milestone.list',
+  'milestone.evidence',
+  'document.generate',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -57,6 +61,14 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'supervision.read': ['coordinator', 'admin'],
   /** The outcome of one's own action answered 202 (a coordinator may read anyone's). */
   'request.read': ALL_CASE_WORKERS,
+  /** A case's legal deadlines; social workers read those of the cases handed to their Comune. */
+  'milestone.read': ['emergency_operator', 'coordinator', 'social_worker'],
+  /** The "Scadenze" view across cases. */
+  'milestone.list': ['coordinator'],
+  /** Operators for the service's own terms, the coordinator for every term (src/api/routes/milestones.ts). */
+  'milestone.evidence': ['emergency_operator', 'coordinator'],
+  /** Official PDFs; which role may generate which document: src/documents/index.ts. */
+  'document.generate': ['emergency_operator', 'coordinator', 'social_worker'],
 };
 
 export function can(actor: Actor, action: Action): boolean {
