@@ -32,6 +32,9 @@ export const ACTIONS = [
   'task.reassign',
   'supervision.read',
   'request.read',
+  'admin.territory',
+  'admin.calendar',
+  'admin.settings',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -56,6 +59,11 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'supervision.read': ['coordinator', 'admin'],
   /** The outcome of one's own action answered 202 (a coordinator may read anyone's). */
   'request.read': ALL_CASE_WORKERS,
+  /** Ambiti and their Comuni (create, rename, move). */
+  'admin.territory': ['admin'],
+  /** Office calendars and extra closures: coordinators too (an office closing early on 24 December). */
+  'admin.calendar': ['admin', 'coordinator'],
+  'admin.settings': ['admin'],
 };
 
 export function can(actor: Actor, action: Action): boolean {
