@@ -37,6 +37,9 @@ export const ACTIONS = [
   'milestone.list',
   'milestone.evidence',
   'document.generate',
+  'admin.territory',
+  'admin.calendar',
+  'admin.settings',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -69,6 +72,11 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'milestone.evidence': ['emergency_operator', 'coordinator'],
   /** Official PDFs; which role may generate which document: src/documents/index.ts. */
   'document.generate': ['emergency_operator', 'coordinator', 'social_worker'],
+  /** Ambiti and their Comuni (create, rename, move). */
+  'admin.territory': ['admin'],
+  /** Office calendars and extra closures: coordinators too (an office closing early on 24 December). */
+  'admin.calendar': ['admin', 'coordinator'],
+  'admin.settings': ['admin'],
 };
 
 export function can(actor: Actor, action: Action): boolean {

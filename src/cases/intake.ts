@@ -167,7 +167,8 @@ export async function startCaseWorkflow(
   protocolOverrides?: Partial<ProtocolSettings>,
 ): Promise<void> {
   const { prisma } = deps;
-  const protocol = { ...(await loadProtocolSettings(prisma, existing.ambitoId)), ...protocolOverrides };
+  // The version in force when the case was created, even when its workflow starts later (reconciler).
+  const protocol = { ...(await loadProtocolSettings(prisma, existing.ambitoId, existing.createdAt)), ...protocolOverrides };
   const input: CaseWorkflowInput = {
     caseId: existing.id,
     reference: existing.reference,

@@ -89,6 +89,18 @@ export interface EscalateCaseRequest {
 export interface RetryPersistenceRequest {
   actor: Actor;
 }
+/**
+ * The office calendar of the case's competent Comune changed (outbox `HandoverRecompute`): the
+ * handover moves to `openingAt`, the next opening computed from the new calendar outside the
+ * workflow, so the workflow stays deterministic. `changeId` makes a re-sent signal harmless.
+ */
+export interface HandoverRecomputeSignal {
+  changeId: string;
+  comuneCode: string;
+  openingAt: string;
+  /** Italian, shown on the timeline: "Calendario dell'ufficio modificato: ...". */
+  reason: string;
+}
 export interface NoteAddedSignal {
   noteId: string;
   actor: Actor;
@@ -104,6 +116,7 @@ export const moveHandoverUpdate = defineUpdate<CaseView, [MoveHandoverRequest]>(
 export const escalateCaseUpdate = defineUpdate<CaseView, [EscalateCaseRequest]>('escalateCase');
 export const retryPersistenceUpdate = defineUpdate<CaseView, [RetryPersistenceRequest]>('retryPersistence');
 export const noteAddedSignal = defineSignal<[NoteAddedSignal]>('noteAdded');
+export const handoverRecomputeSignal = defineSignal<[HandoverRecomputeSignal]>('handoverRecompute');
 export const getCaseQuery = defineQuery<CaseView>('getCase');
 
 export type { CaseView, ProtocolSettings, TaskType, FormData };

@@ -1,4 +1,5 @@
 import { type Express, Router } from 'express';
+import { adminTerritoryRouter } from './admin-territory';
 import { supervisionRouter } from './supervision';
 import { authRouter } from './auth';
 import { casesRouter } from './cases';
@@ -34,5 +35,6 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
+  api.use('/admin', adminTerritoryRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }
