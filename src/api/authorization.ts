@@ -32,6 +32,10 @@ export const ACTIONS = [
   'task.reassign',
   'supervision.read',
   'request.read',
+  'resource.admin',
+  'resource.list',
+  'resource.availability',
+  'resource.release',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -56,6 +60,12 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'supervision.read': ['coordinator', 'admin'],
   /** The outcome of one's own action answered 202 (a coordinator may read anyone's). */
   'request.read': ALL_CASE_WORKERS,
+  /** The network-resource directory: kept by coordinators and administrators. */
+  'resource.admin': ['coordinator', 'admin'],
+  'resource.list': ['emergency_operator', 'coordinator', 'admin'],
+  /** Free units now (beds tonight): the people on the phone with the resources. */
+  'resource.availability': ['emergency_operator', 'coordinator'],
+  'resource.release': ['emergency_operator', 'coordinator'],
 };
 
 export function can(actor: Actor, action: Action): boolean {

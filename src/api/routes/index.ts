@@ -6,6 +6,7 @@ import { type ApiDeps, authenticate } from './context';
 import { docsRouter } from './docs';
 import { referenceRouter } from './reference';
 import { requestsRouter } from './requests';
+import { adminResourcesRouter, resourcesRouter } from './resources';
 import { tasksRouter } from './tasks';
 
 export type { ApiDeps } from './context';
@@ -29,5 +30,7 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
+  api.use('/admin/resources', adminResourcesRouter(deps));
+  api.use('/resources', resourcesRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }
