@@ -8,6 +8,7 @@ import type { Notifier } from './notifier';
 import { taskColumns } from '../db/task-row';
 import { persistenceFailure } from './persistence-errors';
 import { confirmActivation, releaseCaseHolds } from '../resources/holds';
+import { persistMilestones } from '../milestones/derive';
 import type {
   AssessScopeInput,
   CaseActivities,
@@ -196,6 +197,8 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
             skipDuplicates: true,
           });
         }
+        // Legal deadlines opened by what the protocol recorded (idempotent, keyed by case and kind).
+        if (!stale) await persistMilestones(tx, snapshot);
       }, TRANSACTION_OPTIONS);
   }
 }
