@@ -40,6 +40,10 @@ export const ACTIONS = [
   'admin.territory',
   'admin.calendar',
   'admin.settings',
+  'resource.admin',
+  'resource.list',
+  'resource.availability',
+  'resource.release',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -77,6 +81,12 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   /** Office calendars and extra closures: coordinators too (an office closing early on 24 December). */
   'admin.calendar': ['admin', 'coordinator'],
   'admin.settings': ['admin'],
+  /** The network-resource directory: kept by coordinators and administrators. */
+  'resource.admin': ['coordinator', 'admin'],
+  'resource.list': ['emergency_operator', 'coordinator', 'admin'],
+  /** Free units now (beds tonight): the people on the phone with the resources. */
+  'resource.availability': ['emergency_operator', 'coordinator'],
+  'resource.release': ['emergency_operator', 'coordinator'],
 };
 
 export function can(actor: Actor, action: Action): boolean {
