@@ -32,6 +32,8 @@ export const ACTIONS = [
   'task.reassign',
   'supervision.read',
   'request.read',
+  'duty.set',
+  'duty.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -56,6 +58,10 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'supervision.read': ['coordinator', 'admin'],
   /** The outcome of one's own action answered 202 (a coordinator may read anyone's). */
   'request.read': ALL_CASE_WORKERS,
+  /** Going on and off duty (alerts): the staff of the night service. */
+  'duty.set': ['emergency_operator', 'coordinator'],
+  /** Who is on duty now (the dashboard's "In servizio" panel). */
+  'duty.read': ['coordinator', 'admin'],
 };
 
 export function can(actor: Actor, action: Action): boolean {

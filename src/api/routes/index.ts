@@ -7,6 +7,8 @@ import { docsRouter } from './docs';
 import { referenceRouter } from './reference';
 import { requestsRouter } from './requests';
 import { tasksRouter } from './tasks';
+import { dutyRouter } from '../../alerts/duty-router';
+import { eventsRouter } from '../../alerts/events-router';
 
 export type { ApiDeps } from './context';
 
@@ -29,5 +31,7 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
+  api.use('/events', eventsRouter({ feed: deps.events, auth: deps.auth, prisma: deps.prisma, logger: deps.logger, heartbeatSeconds: deps.config.alerts.heartbeatSeconds }));
+  api.use(dutyRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }
