@@ -1,6 +1,7 @@
 import { hashPassword } from '../api/auth/passwords';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Role } from '../domain';
+import { seedDemoContacts } from '../alerts/contacts';
 
 /**
  * Demo users, one per role (two emergency operators for the claim-conflict scenario, a social
@@ -51,5 +52,6 @@ export async function seedDemoUsers(prisma: PrismaClient): Promise<{ inserted: n
     })),
   );
   const { count } = await prisma.user.createMany({ data: rows, skipDuplicates: true });
+  await seedDemoContacts(prisma);
   return { inserted: count };
 }

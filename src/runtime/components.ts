@@ -8,6 +8,7 @@ import { createActivities } from '../activities';
 import { outboxOnlyNotifier } from '../activities/notifier';
 import { createApp } from '../api/app';
 import { ChangeFeed } from '../alerts/feed';
+import { startMailSender } from '../alerts/mailer';
 import { createServiceMetrics } from '../api/metrics';
 import { startTracing, type Tracing } from '../telemetry/tracing';
 import { startReconciler } from '../cases/reconciler';
@@ -275,6 +276,9 @@ export async function startWorker(opts: {
     config.reconcileIntervalSeconds,
   );
   stack.defer('reconciler', stopReconciler);
+  // Alert e-mails from the notification outbox (SMTP_HOST set), outside the case workflow.
+  const mailer = startMailSender({ prisma: opts.prisma, logger: opts.logger, settings: config.alerts });
+  if (mailer) stack.defer('alert e-mail sender', () => mailer.stop());
   return { running };
 }
 
