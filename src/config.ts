@@ -92,6 +92,22 @@ const envSchema = z.object({
   REPORTED_AT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SUBMITTED_AT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   HANDOVER_MOVE_HORIZON_DAYS: z.coerce.number().int().min(1).max(MAX_HANDOVER_MOVE_HORIZON_DAYS).default(30),
+
+  /** Alerts: the console's push stream (`GET /api/events`) sends a heartbeat this often, seconds. */
+  EVENTS_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(20),
+  /** Where the console is reached from the recipients' browsers, for the links in e-mails. */
+  CONSOLE_PUBLIC_URL: optionalString.pipe(z.string().url('must be an http(s):// URL').optional()),
+  /** E-mail of escalations and handovers (unset SMTP_HOST: no e-mail is sent). */
+  SMTP_HOST: optionalString,
+  SMTP_PORT: port.default(587),
+  /** `true`: TLS from the first byte (port 465); `false`: STARTTLS when the server offers it. */
+  SMTP_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  SMTP_USER: optionalString,
+  SMTP_PASSWORD: optionalString,
+  SMTP_FROM: z.string().trim().min(3).default('PIS <pis-noreply@localhost>'),
+  /** First retry after this many seconds, doubling up to an hour; given up after MAIL_MAX_ATTEMPTS. */
+  MAIL_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
 });
 
 export interface TlsSettings {
@@ -129,6 +145,25 @@ export interface AppConfig {
   login: { localAccounts: boolean; oidc?: OidcSettings };
   tracing: { otlpEndpoint?: string; serviceName: string };
   dateWindows: DateWindowSettings;
+  alerts: AlertSettings;
+}
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string;
+  password?: string;
+}
+
+export interface AlertSettings {
+  heartbeatSeconds: number;
+  consoleUrl: string;
+  /** Unset: no e-mail is sent (notifications stay in the outbox, marked "new"). */
+  smtp?: SmtpSettings;
+  from: string;
+  retryBaseSeconds: number;
+  maxAttempts: number;
 }
 
 export interface OidcSettings {
@@ -217,6 +252,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if ((e.TEMPORAL_DEPLOYMENT_NAME === undefined) !== (e.TEMPORAL_BUILD_ID === undefined)) {
     problems.push('TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_BUILD_ID must be set together');
   }
+  if ((e.SMTP_USER === undefined) !== (e.SMTP_PASSWORD === undefined)) {
+    problems.push('SMTP_USER and SMTP_PASSWORD must be set together');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const tlsWanted = e.TEMPORAL_TLS || e.TEMPORAL_TLS_CERT_PATH !== undefined || e.TEMPORAL_API_KEY !== undefined;
@@ -277,6 +315,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       reportedAtMaxAgeDays: e.REPORTED_AT_MAX_AGE_DAYS,
       submittedAtMaxAgeDays: e.SUBMITTED_AT_MAX_AGE_DAYS,
       handoverMoveHorizonDays: e.HANDOVER_MOVE_HORIZON_DAYS,
+    },
+    alerts: {
+      heartbeatSeconds: e.EVENTS_HEARTBEAT_SECONDS,
+      consoleUrl: (e.CONSOLE_PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`).replace(/\/+$/, ''),
+      smtp: e.SMTP_HOST ? { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, password: e.SMTP_PASSWORD } : undefined,
+      from: e.SMTP_FROM,
+      retryBaseSeconds: e.MAIL_RETRY_BASE_SECONDS,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
     },
   };
 }

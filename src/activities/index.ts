@@ -9,6 +9,7 @@ import { taskColumns } from '../db/task-row';
 import { persistenceFailure } from './persistence-errors';
 import { confirmActivation, releaseCaseHolds } from '../resources/holds';
 import { persistMilestones } from '../milestones/derive';
+import { caseChange, type ChangeEventRow, recordChangeEvents, taskChanges } from '../alerts/change-events';
 import type {
   AssessScopeInput,
   CaseActivities,
@@ -114,7 +115,7 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
       const caseId = snapshot.caseId;
       await prisma.$transaction(async (tx) => {
         // Snapshots may arrive out of order after retries: never overwrite a newer one.
-        await tx.case.updateMany({
+        const updated = await tx.case.updateMany({
           where: { id: caseId, revision: { lt: snapshot.revision } },
           data: {
             revision: snapshot.revision,
@@ -135,8 +136,22 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
             persistenceError: null,
           },
         });
-        const stale = (await tx.case.findUniqueOrThrow({ where: { id: caseId }, select: { revision: true } })).revision > snapshot.revision;
+        const { count: caseUpdated } = updated;
+        const current = await tx.case.findUniqueOrThrow({
+          where: { id: caseId },
+          select: { revision: true, ambitoId: true, eventComuneCode: true, competentComuneCode: true },
+        });
+        const stale = current.revision > snapshot.revision;
+        // What the console's push stream hears about (src/alerts): changed tasks, the case.
+        const changes: ChangeEventRow[] = [];
+        const codes = { caseId, ambitoId: current.ambitoId, eventComuneCode: current.eventComuneCode, competentComuneCode: current.competentComuneCode };
+        if (caseUpdated > 0) changes.push(caseChange(codes));
         if (!stale) {
+          const before = await tx.task.findMany({
+            where: { caseId },
+            select: { id: true, type: true, status: true, candidateRole: true, comuneCode: true, assigneeId: true, dueAt: true, escalatedAt: true },
+          });
+          changes.push(...taskChanges(codes, before, snapshot.tasks.map((t) => ({ id: t.id, ...taskColumns(caseId, t) }))));
           for (const t of snapshot.tasks) {
             const data = {
               ...taskColumns(caseId, t),
@@ -199,6 +214,7 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
         }
         // Legal deadlines opened by what the protocol recorded (idempotent, keyed by case and kind).
         if (!stale) await persistMilestones(tx, snapshot);
+        await recordChangeEvents(tx, changes);
       }, TRANSACTION_OPTIONS);
   }
 }

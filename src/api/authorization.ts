@@ -44,6 +44,8 @@ export const ACTIONS = [
   'resource.list',
   'resource.availability',
   'resource.release',
+  'duty.set',
+  'duty.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -87,6 +89,10 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   /** Free units now (beds tonight): the people on the phone with the resources. */
   'resource.availability': ['emergency_operator', 'coordinator'],
   'resource.release': ['emergency_operator', 'coordinator'],
+  /** Going on and off duty (alerts): the staff of the night service. */
+  'duty.set': ['emergency_operator', 'coordinator'],
+  /** Who is on duty now (the dashboard's "In servizio" panel). */
+  'duty.read': ['coordinator', 'admin'],
 };
 
 export function can(actor: Actor, action: Action): boolean {

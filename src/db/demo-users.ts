@@ -1,6 +1,7 @@
 import { hashPassword } from '../api/auth/passwords';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Role } from '../domain';
+import { seedDemoContacts } from '../alerts/contacts';
 
 /**
  * Demo users, one per role (two emergency operators for the claim-conflict scenario, a social
@@ -69,5 +70,6 @@ export async function seedDemoUsers(prisma: PrismaClient): Promise<{ inserted: n
     await tx.userAmbito.createMany({ data: missing.flatMap((u) => u.ambitoIds.map((ambitoId) => ({ userId: u.id, ambitoId }))), skipDuplicates: true });
     return created;
   });
+  await seedDemoContacts(prisma);
   return { inserted: count };
 }

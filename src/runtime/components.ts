@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { outboxOnlyNotifier } from '../activities/notifier';
 import { createApp } from '../api/app';
+import { ChangeFeed } from '../alerts/feed';
+import { startMailSender } from '../alerts/mailer';
 import { createServiceMetrics } from '../api/metrics';
 import { startTracing, type Tracing } from '../telemetry/tracing';
 import { startReconciler } from '../cases/reconciler';
@@ -278,6 +280,9 @@ export async function startWorker(opts: {
   // Legal deadlines: overdue ones marked missed, reminders at the Ambito's lead times.
   const stopSweeper = startMilestoneSweeper({ prisma: opts.prisma, logger: opts.logger.child({ component: 'milestone-sweeper' }) }, config.reconcileIntervalSeconds);
   stack.defer('milestone sweeper', stopSweeper);
+  // Alert e-mails from the notification outbox (SMTP_HOST set), outside the case workflow.
+  const mailer = startMailSender({ prisma: opts.prisma, logger: opts.logger, settings: config.alerts });
+  if (mailer) stack.defer('alert e-mail sender', () => mailer.stop());
   return { running };
 }
 
@@ -297,6 +302,9 @@ export async function startHttpApi(opts: {
   const { config, logger, temporal } = opts;
   // One token service for the operator API and the codec endpoint's gate.
   const auth = createAuth(config, opts.prisma);
+  // The push stream's feed (LISTEN pis_changes on its own connection); it reconnects by itself.
+  const events = new ChangeFeed({ databaseUrl: opts.database.url, prisma: opts.prisma, logger });
+  await events.start();
   const app = createApp({
     config,
     logger,
@@ -324,9 +332,12 @@ export async function startHttpApi(opts: {
         logger,
         config,
         auth,
+        events,
       }),
   });
   const server = await listen(app, config.api.host, config.api.port);
   opts.stack.defer('HTTP server', () => server.close());
+  // Stopped before the server (last in, first out): open streams end, so the server drains at once.
+  opts.stack.defer('push stream (change feed)', () => events.stop());
   return server;
 }

@@ -18,6 +18,8 @@ export interface OperatorApiDeps {
   temporal: { client: Client; connection: Connection; namespace: string; taskQueue: string };
   logger: Logger;
   config: AppConfig;
+  /** The push stream's change feed (`GET /api/events`). */
+  events?: import('../alerts/feed').ChangeFeed;
 }
 
 export function mountOperatorApi(app: Express, deps: OperatorApiDeps & { auth?: TokenService }): void {

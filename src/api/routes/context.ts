@@ -25,6 +25,8 @@ export interface ApiDeps {
   auth: TokenService | TokenVerifier;
   logger: Logger;
   config: AppConfig;
+  /** The push stream's change feed (src/alerts/feed.ts); without it `GET /api/events` answers 503. */
+  events?: import('../../alerts/feed').ChangeFeed;
   /** Supervision thresholds (minutes); defaults in src/supervision/settings.ts. */
   supervision?: Partial<SupervisionSettings>;
   /**

@@ -11,6 +11,8 @@ import { adminResourcesRouter, resourcesRouter } from './resources';
 import { tasksRouter } from './tasks';
 import { milestonesRouter } from './milestones';
 import { documentsRouter } from './documents';
+import { dutyRouter } from '../../alerts/duty-router';
+import { eventsRouter } from '../../alerts/events-router';
 
 export type { ApiDeps } from './context';
 
@@ -39,5 +41,7 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/admin/resources', adminResourcesRouter(deps));
   api.use('/admin', adminTerritoryRouter(deps));
   api.use('/resources', resourcesRouter(deps));
+  api.use('/events', eventsRouter({ feed: deps.events, auth: deps.auth, prisma: deps.prisma, logger: deps.logger, heartbeatSeconds: deps.config.alerts.heartbeatSeconds }));
+  api.use(dutyRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }
