@@ -32,6 +32,9 @@ export const ACTIONS = [
   'task.reassign',
   'supervision.read',
   'request.read',
+  'report.monitoring',
+  'person.search',
+  'person.link',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -56,6 +59,11 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'supervision.read': ['coordinator', 'admin'],
   /** The outcome of one's own action answered 202 (a coordinator may read anyone's). */
   'request.read': ALL_CASE_WORKERS,
+  /** Aggregates for funders and planning (no personal data): who plans the service. */
+  'report.monitoring': ['coordinator', 'admin'],
+  /** Person history: looking a person up across earlier cases, and linking them, is for who acts on the case. */
+  'person.search': ['emergency_operator', 'coordinator'],
+  'person.link': ['emergency_operator', 'coordinator'],
 };
 
 export function can(actor: Actor, action: Action): boolean {

@@ -58,6 +58,8 @@ export interface Reply {
   status?: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A file instead of JSON (exports): sent as is with this content type. */
+  file?: { contentType: string; data: Buffer };
 }
 
 export type EndpointHandler = (req: Request, ctx: RequestContext) => Promise<Reply>;
@@ -129,7 +131,8 @@ export function endpoint(deps: ApiDeps, action: Action, handler: EndpointHandler
         else await recordAudit(deps.prisma, entry);
       }
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-      res.status(reply.status ?? 200).json(reply.body);
+      if (reply.file !== undefined) res.status(reply.status ?? 200).type(reply.file.contentType).send(reply.file.data);
+      else res.status(reply.status ?? 200).json(reply.body);
     } catch (err) {
       let problem = temporalProblem(err) ?? toProblemError(err);
       const code = problem?.extensions?.code;

@@ -5,6 +5,7 @@ import { casesRouter } from './cases';
 import { type ApiDeps, authenticate } from './context';
 import { docsRouter } from './docs';
 import { referenceRouter } from './reference';
+import { reportsRouter } from './reports';
 import { requestsRouter } from './requests';
 import { tasksRouter } from './tasks';
 
@@ -29,5 +30,6 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
+  api.use('/reports', reportsRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }
