@@ -35,6 +35,7 @@ export const ACTIONS = [
   'report.monitoring',
   'person.search',
   'person.link',
+  'person.unlink',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -64,6 +65,7 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   /** Person history: looking a person up across earlier cases, and linking them, is for who acts on the case. */
   'person.search': ['emergency_operator', 'coordinator'],
   'person.link': ['emergency_operator', 'coordinator'],
+  'person.unlink': ['emergency_operator', 'coordinator'],
 };
 
 export function can(actor: Actor, action: Action): boolean {

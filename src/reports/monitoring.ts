@@ -27,6 +27,8 @@ import { SMALL, SUPPRESSION_THRESHOLD, suppressCounts, suppressTotal, type Suppr
  * - take-charge SLA breached: the `take_charge` task was claimed after its due time (the
  *   take-charge SLA the case started with), or is still unclaimed past it;
  * - overdue tasks: cases with at least one task completed after, or still open past, its due time;
+ * - legal milestones (Milestone table: art. 403, Codice Rosso, MSNA terms): cases with at least
+ *   one milestone met, and cases with at least one missed;
  * - resources: cases with at least one activation of that type.
  * Median: the middle measure (the mean of the two middle ones for an even count); 90th percentile:
  * nearest rank (the ⌈0.9·n⌉-th smallest measure). Both in whole minutes, rounded.
@@ -44,6 +46,8 @@ export const COUNT_COLUMNS: MonitoringColumn[] = [
   { key: 'cases', label: 'Casi' },
   { key: 'takeChargeSlaBreached', label: 'SLA presa in carico superato' },
   { key: 'overdueTasks', label: 'Casi con attività scadute' },
+  { key: 'milestonesMet', label: 'Casi con scadenze di legge rispettate' },
+  { key: 'milestonesMissed', label: 'Casi con scadenze di legge mancate' },
   ...RESOURCE_TYPES.map((t) => ({ key: `resource:${t}`, label: `Risorse: ${FORM_ENUM_LABELS[t] ?? t}` })),
 ];
 
@@ -139,6 +143,8 @@ export interface CaseFacts {
   handoverAckAt: Date | null;
   takeChargeSlaBreached: boolean;
   overdueTasks: boolean;
+  milestonesMet: boolean;
+  milestonesMissed: boolean;
   resourceTypes: string[];
 }
 
@@ -151,6 +157,7 @@ const FACTS_SELECT = {
   outcomeCode: true,
   tasks: { select: { type: true, status: true, claimedAt: true, completedAt: true, dueAt: true } },
   activations: { select: { kind: true } },
+  milestones: { select: { state: true } },
 } satisfies Prisma.CaseSelect;
 
 type FactsRow = Prisma.CaseGetPayload<{ select: typeof FACTS_SELECT }>;
@@ -171,6 +178,8 @@ export function factsOf(c: FactsRow, now: Date): CaseFacts {
     handoverAckAt: task('handover_ack', 'external_handover')?.completedAt ?? null,
     takeChargeSlaBreached: takeCharge !== null && takeCharge.dueAt !== null && (claimed ?? now) > takeCharge.dueAt,
     overdueTasks: c.tasks.some(late),
+    milestonesMet: c.milestones.some((m) => m.state === 'met'),
+    milestonesMissed: c.milestones.some((m) => m.state === 'missed'),
     resourceTypes: [...new Set(c.activations.map((a) => a.kind))],
   };
 }
@@ -212,6 +221,8 @@ function counts(cases: CaseFacts[]): number[] {
     if (key === 'cases') return cases.length;
     if (key === 'takeChargeSlaBreached') return cases.filter((c) => c.takeChargeSlaBreached).length;
     if (key === 'overdueTasks') return cases.filter((c) => c.overdueTasks).length;
+    if (key === 'milestonesMet') return cases.filter((c) => c.milestonesMet).length;
+    if (key === 'milestonesMissed') return cases.filter((c) => c.milestonesMissed).length;
     const type = key.slice('resource:'.length);
     return cases.filter((c) => c.resourceTypes.includes(type)).length;
   });
@@ -301,7 +312,7 @@ export function buildReport(cases: CaseFacts[], f: MonitoringFilters, comuni: Ma
       counts: Object.fromEntries(COUNT_COLUMNS.map((col, j) => [col.key, cases.length < SUPPRESSION_THRESHOLD ? SMALL : suppressTotal(totalCounts[j]!)])),
       times: times(cases, cases.length < SUPPRESSION_THRESHOLD),
     },
-    notes: ['Scadenze di legge rispettate/mancate: non ancora disponibili (nessuna tabella delle scadenze nel modello dei dati).'],
+    notes: [],
   };
 }
 

@@ -45,6 +45,7 @@ interface Fixture {
   ackAfter: number | null;
   lateOtherTask: boolean;
   resources: string[];
+  milestones: Array<'met' | 'missed' | 'due'>;
 }
 
 const random = rng(1302);
@@ -69,6 +70,7 @@ function fixture(i: number, overrides: Partial<Fixture> = {}): Fixture {
     ackAfter: random() < 0.5 ? null : 600 + Math.floor(random() * 3000),
     lateOtherTask: random() < 0.2,
     resources: RESOURCES.filter(() => random() < 0.3),
+    milestones: (['met', 'missed', 'due'] as const).filter(() => random() < 0.3),
     ...overrides,
   };
 }
@@ -126,6 +128,9 @@ async function insert(f: Fixture, n: number): Promise<void> {
       createdById: 'u-intake',
       tasks: { create: tasks.map((t) => ({ ...t, escalation: {} })) },
       activations: { create: f.resources.map((kind) => ({ id: randomUUID(), kind, activatedAt: at(30)!, byUserId: 'u-op1' })) },
+      milestones: {
+        create: f.milestones.map((state, j) => ({ id: `${f.id}:k${j}`, kind: `k${j}`, legalSource: 'art. 403 c.c.', actor: 'us', triggerAt: at(60)!, dueAt: at(60 + 24 * 60)!, state })),
+      },
     },
   });
 }
@@ -160,6 +165,8 @@ function expectedCounts(fs: Fixture[]): Record<string, number> {
     takeChargeSlaBreached: fs.filter((f) => taken(f) === null || taken(f)! > 16).length,
     overdueTasks: fs.filter((f) => taken(f) === null || f.claimAfter! + 1 > 16 || (f.lateOtherTask && f.onSiteAfter !== null && f.onSiteAfter > f.claimAfter! + 1)).length,
   };
+  out.milestonesMet = fs.filter((f) => f.milestones.includes('met')).length;
+  out.milestonesMissed = fs.filter((f) => f.milestones.includes('missed')).length;
   for (const r of [...RESOURCES, 'minor_first_reception', 'cav_on_call', 'health_service', 'other']) out[`resource:${r}`] = fs.filter((f) => f.resources.includes(r)).length;
   return out;
 }
@@ -256,6 +263,7 @@ describe('GET /api/reports/monitoring', () => {
     const r = await report({ from: '2025-10', to: '2025-12', groupBy: 'period', ambito: 'rhodense' });
     expect(r.rows.map((row) => row.group.period!.code)).toEqual(['2025-10', '2025-11', '2025-12']);
     checkAgainstFixtures(r, inRhodense);
+    expect(r.columns.map((c) => c.key).sort()).toEqual(Object.keys(expectedCounts([])).sort());
     expect(r.rows[2]!.counts.cases).toBe(inRhodense.filter((f) => romeMonthOf(f.reportedAt) === '2025-12').length);
     expect(r.rows[0]!.group.period!.label).toBe('ottobre 2025');
     expect(r.totals.counts.cases).toBe(inRhodense.length);

@@ -4,6 +4,7 @@ import { authRouter } from './auth';
 import { casesRouter } from './cases';
 import { type ApiDeps, authenticate } from './context';
 import { docsRouter } from './docs';
+import { peopleRouter, personLinksRouter } from './people';
 import { referenceRouter } from './reference';
 import { reportsRouter } from './reports';
 import { requestsRouter } from './requests';
@@ -26,6 +27,8 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/auth', authRouter(deps));
   api.use(authenticate(deps));
   api.use('/cases', casesRouter(deps));
+  api.use('/cases', personLinksRouter(deps));
+  api.use('/people', peopleRouter(deps));
   api.use('/tasks', tasksRouter(deps));
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
