@@ -64,7 +64,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const search = (query: Record<string, string>, user: 'operatore1' | 'coordinatore' | 'as.rho' | 'intake' | 'admin' = 'operatore1') =>
+const search = (query: Record<string, string>, user: 'operatore1' | 'operatore.bollate' | 'coordinatore' | 'as.rho' | 'intake' | 'admin' = 'operatore1') =>
   request(h.app).get('/api/people/search').query(query).set(...bearer(h, user));
 
 describe('GET /api/people/search', () => {
@@ -76,6 +76,14 @@ describe('GET /api/people/search', () => {
     expect(items[3]).toMatchObject({ personId: earlierRho.personIds[0], caseReference: expect.stringMatching(/^PIS-H-/) as unknown, birthYear: 1961 });
     const byYear = await search({ birthYear: '1990', nationality: 'Marocchina' }, 'coordinatore');
     expect((byYear.body as { items: PersonSearchHit[] }).items.map((i) => i.personId)).toEqual([earlierLainate.personIds[1]]);
+  });
+
+  it('finds only people of cases in the actor’s scope (an operator of another Ambito finds none)', async () => {
+    const res = await search({ name: 'Mario Rossi' }, 'operatore.bollate');
+    expect(res.status).toBe(200);
+    expect((res.body as { items: PersonSearchHit[]; total: number }).total).toBe(0);
+    const audit = await h.prisma.personSearchAudit.findFirst({ where: { userId: 'u-op-bollate' } });
+    expect(audit?.resultCount).toBe(0);
   });
 
   it('audits every search: who, when, criteria, how many matched; never the results', async () => {

@@ -1,4 +1,5 @@
 import { type Express, Router } from 'express';
+import { adminTerritoryRouter } from './admin-territory';
 import { supervisionRouter } from './supervision';
 import { authRouter } from './auth';
 import { casesRouter } from './cases';
@@ -9,6 +10,8 @@ import { referenceRouter } from './reference';
 import { reportsRouter } from './reports';
 import { requestsRouter } from './requests';
 import { tasksRouter } from './tasks';
+import { milestonesRouter } from './milestones';
+import { documentsRouter } from './documents';
 
 export type { ApiDeps } from './context';
 
@@ -26,6 +29,9 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use(docsRouter());
   api.use('/auth', authRouter(deps));
   api.use(authenticate(deps));
+  const milestones = milestonesRouter(deps);
+  api.use('/cases', milestones.cases, documentsRouter(deps));
+  api.use('/milestones', milestones.ledger);
   api.use('/cases', casesRouter(deps));
   api.use('/cases', personLinksRouter(deps));
   api.use('/people', peopleRouter(deps));
@@ -33,6 +39,7 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
+  api.use('/admin', adminTerritoryRouter(deps));
   api.use('/reports', reportsRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }

@@ -34,7 +34,7 @@ export function reportsRouter(deps: ApiDeps): Router {
     '/monitoring.csv',
     endpoint(deps, 'report.monitoring', async (req, ctx) => {
       const report = await monitoring(req, ctx);
-      return { body: null, headers: { 'Content-Disposition': filename(report, 'csv') }, file: { contentType: 'text/csv; charset=utf-8', data: reportCsv(report) } };
+      return { body: null, headers: { 'Content-Disposition': filename(report, 'csv') }, raw: { contentType: 'text/csv; charset=utf-8', data: reportCsv(report) } };
     }),
   );
   router.get(
@@ -44,7 +44,7 @@ export function reportsRouter(deps: ApiDeps): Router {
       return {
         body: null,
         headers: { 'Content-Disposition': filename(report, 'xlsx') },
-        file: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: await reportXlsx(report) },
+        raw: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', data: await reportXlsx(report) },
       };
     }),
   );
