@@ -33,6 +33,10 @@ export const ACTIONS = [
   'task.reassign',
   'supervision.read',
   'request.read',
+  'report.monitoring',
+  'person.search',
+  'person.link',
+  'person.unlink',
   'milestone.read',
   'milestone.list',
   'milestone.evidence',
@@ -70,6 +74,12 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'supervision.read': ['coordinator', 'admin'],
   /** The outcome of one's own action answered 202 (a coordinator may read anyone's). */
   'request.read': ALL_CASE_WORKERS,
+  /** Aggregates for funders and planning (no personal data): who plans the service. */
+  'report.monitoring': ['coordinator', 'admin'],
+  /** Person history: looking a person up across earlier cases, and linking them, is for who acts on the case. */
+  'person.search': ['emergency_operator', 'coordinator'],
+  'person.link': ['emergency_operator', 'coordinator'],
+  'person.unlink': ['emergency_operator', 'coordinator'],
   /** A case's legal deadlines; social workers read those of the cases handed to their Comune. */
   'milestone.read': ['emergency_operator', 'coordinator', 'social_worker'],
   /** The "Scadenze" view across cases. */

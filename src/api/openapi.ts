@@ -6,6 +6,8 @@ import { availabilityBody, releaseBody, resourceCreateBody, resourceListQuery, r
 import { STEPS } from '../workflows/steps/registry';
 import { TASK_TYPES } from '../workflows/steps/registry';
 import { PERMISSIONS, type Action } from './authorization';
+import { monitoringQuery } from '../reports/monitoring';
+import { personLinkBody, personSearchQuery } from './routes/people';
 import {
   caseDetailQuery,
   caseListQuery,
@@ -254,6 +256,16 @@ const OPERATIONS: Operation[] = [
   { method: 'post', path: '/api/resources/{id}/release', summary: 'Libera il posto tenuto da un intervento', action: 'resource.release', request: { params: idParam('id', z.string()), ...body(releaseBody) }, ok: { status: 200, description: 'Posto liberato', schema: z.object({ resource: resourceItem, released: z.object({ taskId, resourceId: z.string(), caseId }) }) }, errors: [400, 401, 403, 404, 409] },
   { method: 'get', path: '/api/reference/users', summary: 'Utenti attivi (per riassegnare un’attività)', action: 'task.reassign', request: { query: userListQuery }, ok: { status: 200, description: 'Utenti', schema: z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES), comuneCode: z.string().nullable() })) }) }, errors: [400, 401, 403] },
 ];
+
+OPERATIONS.push(
+  { method: 'get', path: '/api/reports/monitoring', summary: 'Monitoraggio: conteggi e tempi di risposta aggregati (celle con meno di 3 casi: "<3")', action: 'report.monitoring', request: { query: monitoringQuery }, ok: { status: 200, description: 'Tabella di monitoraggio', schema: z.object({ rows: z.array(z.unknown()), totals: z.unknown(), columns: z.array(z.object({ key: z.string(), label: z.string() })) }) }, errors: [401, 403, 422] },
+  { method: 'get', path: '/api/reports/monitoring.csv', summary: 'Monitoraggio in CSV (separatore ";", UTF-8 con BOM)', action: 'report.monitoring', request: { query: monitoringQuery }, ok: { status: 200, description: 'text/csv', schema: z.string() }, errors: [401, 403, 422] },
+  { method: 'get', path: '/api/reports/monitoring.xlsx', summary: 'Monitoraggio in Excel (XLSX)', action: 'report.monitoring', request: { query: monitoringQuery }, ok: { status: 200, description: 'Cartella di lavoro XLSX', schema: z.string() }, errors: [401, 403, 422] },
+  { method: 'get', path: '/api/people/search', summary: 'Cerca persone nei casi visibili (nome, oppure anno di nascita e nazionalità); ogni ricerca è registrata', action: 'person.search', request: { query: personSearchQuery }, ok: { status: 200, description: 'Persone trovate', schema: z.object({ items: z.array(z.unknown()), total: z.number().int() }) }, errors: [401, 403, 422] },
+  { method: 'get', path: '/api/cases/{id}/people/links', summary: 'Casi precedenti collegati alle persone del caso', action: 'case.read', request: { params: idParam('id', caseId) }, ok: { status: 200, description: 'Collegamenti', schema: z.object({ items: z.array(z.unknown()) }) }, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/cases/{id}/people/{personId}/links', summary: 'Collega una persona del caso alla stessa persona di un caso precedente', action: 'person.link', request: { params: z.object({ id: caseId, personId: z.string() }), ...body(personLinkBody) }, ok: { status: 201, description: 'Collegamento (200 se già presente)', schema: z.unknown() }, errors: [400, 401, 403, 404, 422] },
+  { method: 'delete', path: '/api/cases/{id}/people/{personId}/links/{linkId}', summary: 'Scollega', action: 'person.unlink', request: { params: z.object({ id: caseId, personId: z.string(), linkId: z.uuid() }) }, ok: { status: 200, description: 'Scollegato', schema: z.object({ deleted: z.boolean() }) }, errors: [401, 403, 404] },
+);
 
 /** The major version of the API in the path. */
 export const API_V1_PREFIX = '/api/v1';

@@ -11,6 +11,7 @@ import { Dashboard } from './pages/Dashboard';
 import { Inbox } from './pages/Inbox';
 import { Intake } from './pages/Intake';
 import { Login } from './pages/Login';
+import { Monitoring } from './pages/Monitoring';
 import { TaskPage } from './pages/TaskPage';
 import { ResourcesPage } from './pages/admin/ResourcesPage';
 import { match, navigate, useRoute } from './router';
@@ -24,6 +25,7 @@ interface NavItem {
 }
 export const NAV: NavItem[] = [
   { path: '/cruscotto', text: 'Cruscotto', roles: ['coordinator', 'admin'] },
+  { path: '/monitoraggio', text: 'Monitoraggio', roles: ['coordinator', 'admin'] },
   { path: '/comune', text: 'Passaggi al Comune', roles: ['social_worker'] },
   { path: '/attivita', text: 'Attività', roles: ['emergency_operator', 'coordinator', 'social_worker'] },
   { path: '/nuova-segnalazione', text: 'Nuova segnalazione', roles: ['intake_operator', 'coordinator'] },
@@ -63,6 +65,8 @@ function Routes() {
   switch (base) {
     case '/cruscotto':
       return <Dashboard />;
+    case '/monitoraggio':
+      return <Monitoring />;
     case '/comune':
       return <ComuneView />;
     case '/attivita':

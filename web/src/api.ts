@@ -56,7 +56,7 @@ const STATUS_TEXT: Record<number, string> = {
 
 export async function apiFetch<T>(
   token: string | null,
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
@@ -159,6 +159,25 @@ export async function act<T>(token: string | null, path: string, body: unknown, 
   }
 }
 
+/** A file answer (exports) saved by the browser under `filename`; errors as ApiError. */
+export async function apiDownload(token: string | null, path: string, filename: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw new ApiError(0, STATUS_TEXT[0] ?? 'Errore di rete');
+  }
+  if (!res.ok) throw new ApiError(res.status, STATUS_TEXT[res.status] ?? `Errore ${res.status}`);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /** Bound to one session: `api.get('/api/tasks')`. */
 export function client(token: string | null) {
   return {
@@ -168,6 +187,8 @@ export function client(token: string | null) {
     patch: async <T>(path: string, body: unknown) => (await apiFetch<T>(token, 'PATCH', path, body)).data,
     /** A workflow action: Idempotency-Key, retries with the same key, 202 polled to its outcome. */
     act: <T = CaseState>(path: string, body?: unknown, options?: ActOptions) => act<T>(token, path, body, options),
+    del: async <T>(path: string) => (await apiFetch<T>(token, 'DELETE', path)).data,
+    download: (path: string, filename: string) => apiDownload(token, path, filename),
   };
 }
 export type Api = ReturnType<typeof client>;

@@ -5,7 +5,9 @@ import { authRouter } from './auth';
 import { casesRouter } from './cases';
 import { type ApiDeps, authenticate } from './context';
 import { docsRouter } from './docs';
+import { peopleRouter, personLinksRouter } from './people';
 import { referenceRouter } from './reference';
+import { reportsRouter } from './reports';
 import { requestsRouter } from './requests';
 import { adminResourcesRouter, resourcesRouter } from './resources';
 import { tasksRouter } from './tasks';
@@ -34,6 +36,8 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/cases', milestones.cases, documentsRouter(deps));
   api.use('/milestones', milestones.ledger);
   api.use('/cases', casesRouter(deps));
+  api.use('/cases', personLinksRouter(deps));
+  api.use('/people', peopleRouter(deps));
   api.use('/tasks', tasksRouter(deps));
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
@@ -43,5 +47,6 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/resources', resourcesRouter(deps));
   api.use('/events', eventsRouter({ feed: deps.events, auth: deps.auth, prisma: deps.prisma, logger: deps.logger, heartbeatSeconds: deps.config.alerts.heartbeatSeconds }));
   api.use(dutyRouter(deps));
+  api.use('/reports', reportsRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }

@@ -20,6 +20,7 @@ import {
 } from '../labels';
 import { useSession } from '../session';
 import { CoordinatorActions } from './CoordinatorActions';
+import { PersonHistory } from './PersonHistory';
 
 /** The case file: where it stands, who is involved, tasks, deadlines, timeline and notes. */
 
@@ -106,6 +107,8 @@ export function CasePage({ id }: { id: string }) {
               </ul>
             )}
           </section>
+
+          {people.length > 0 && <PersonHistory caseId={c.id} people={people} />}
 
           {placements.length > 0 && (
             <section className="card card-body shadow-sm mb-3" aria-labelledby="placements-title">
