@@ -81,3 +81,4 @@ export const STUCK_LABELS: Record<StuckKind, string> = {
   workflow_not_started: 'Workflow non ancora avviato',
   persistence_failed: 'Salvataggio non riuscito',
 };
+export { DOCUMENT_LABELS, EVIDENCE_FIELD_LABELS, MILESTONE_ACTOR_LABELS, MILESTONE_LABELS, MILESTONE_STATE_LABELS } from './milestones';

@@ -246,6 +246,8 @@ describe('the Scadenze view', () => {
     const late = await evidence(caseId, m24, 'operatore1', { sentAt: iso(Date.now()), channel: 'pec' });
     expect(late.status).toBe(200);
     expect(late.body).toMatchObject({ state: 'met', evidence: { byId: 'u-op1', byRole: 'emergency_operator' } });
+    const next = byKind(await milestones(caseId), 'art403_prosecutor_72h');
+    expect(next).toMatchObject({ triggerAt: (late.body as MilestoneItem).evidence.sentAt, triggerEstimated: false, state: 'due' });
 
     expect((await request(h.app).get('/api/milestones').set(...bearer(h, 'operatore1'))).status).toBe(403);
     expect((await request(h.app).get('/api/milestones').query({ state: 'late' }).set(...bearer(h, 'coordinatore'))).status).toBe(400);
