@@ -1,4 +1,5 @@
 import { type Express, Router } from 'express';
+import { adminTerritoryRouter } from './admin-territory';
 import { supervisionRouter } from './supervision';
 import { authRouter } from './auth';
 import { casesRouter } from './cases';
@@ -6,6 +7,7 @@ import { type ApiDeps, authenticate } from './context';
 import { docsRouter } from './docs';
 import { referenceRouter } from './reference';
 import { requestsRouter } from './requests';
+import { adminResourcesRouter, resourcesRouter } from './resources';
 import { tasksRouter } from './tasks';
 import { milestonesRouter } from './milestones';
 import { documentsRouter } from './documents';
@@ -34,5 +36,8 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
+  api.use('/admin/resources', adminResourcesRouter(deps));
+  api.use('/admin', adminTerritoryRouter(deps));
+  api.use('/resources', resourcesRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }
