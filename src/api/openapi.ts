@@ -8,6 +8,9 @@ import { TASK_TYPES } from '../workflows/steps/registry';
 import { PERMISSIONS, type Action } from './authorization';
 import { monitoringQuery } from '../reports/monitoring';
 import { personLinkBody, personSearchQuery } from './routes/people';
+import { evidenceBody, milestoneListQuery } from './routes/milestones';
+import { documentQuery } from './routes/documents';
+import { DOCUMENT_KINDS } from '../contract/milestones';
 import {
   caseDetailQuery,
   caseListQuery,
@@ -245,6 +248,26 @@ const OPERATIONS: Operation[] = [
     request: { params: idParam('id', z.uuid()) },
     ok: { status: 200, description: 'Esito finale (stato del caso); 202 {status:"pending", requestId, pollUrl} se ancora in attesa', schema: caseState },
     errors: [401, 403, 404, 409, 422, 503],
+  },
+  { method: 'get', path: '/api/cases/{id}/milestones', summary: 'Scadenze legali del caso (art. 403 c.c., Codice Rosso, MSNA) e documenti generabili', action: 'milestone.read', request: { params: idParam('id', caseId) }, ok: { status: 200, description: 'Scadenze', schema: z.object({ items: z.array(z.unknown()), documents: z.array(z.unknown()) }) }, errors: [401, 403, 404] },
+  {
+    method: 'post',
+    path: '/api/cases/{id}/milestones/{milestoneId}/evidence',
+    summary: 'Registra l’evidenza di una scadenza (422 con il campo mancante)',
+    action: 'milestone.evidence',
+    request: { params: z.object({ id: caseId, milestoneId: z.string() }), ...body(evidenceBody) },
+    ok: { status: 200, description: 'Scadenza aggiornata', schema: z.unknown() },
+    errors: [400, 401, 403, 404, 409, 422],
+  },
+  { method: 'get', path: '/api/milestones', summary: 'Scadenze di tutti i casi visibili: prima in corso, poi scadute', action: 'milestone.list', request: { query: milestoneListQuery }, ok: { status: 200, description: 'Scadenze', schema: z.object({ items: z.array(z.unknown()) }) }, errors: [400, 401, 403] },
+  {
+    method: 'get',
+    path: '/api/cases/{id}/documents/{kind}',
+    summary: 'Documento ufficiale in PDF (segnalazione art. 403, segnalazione MSNA per destinatario, sintesi per il Comune)',
+    action: 'document.generate',
+    request: { params: z.object({ id: caseId, kind: z.enum(DOCUMENT_KINDS) }), query: documentQuery },
+    ok: { status: 200, description: 'PDF (application/pdf)' },
+    errors: [401, 403, 404, 409, 422],
   },
   { method: 'get', path: '/api/admin/resources', summary: 'Rete delle risorse, anche disattivate (amministrazione)', action: 'resource.admin', ok: { status: 200, description: 'Risorse', schema: z.object({ items: z.array(resourceItem) }) }, errors: [401, 403] },
   { method: 'post', path: '/api/admin/resources', summary: 'Aggiunge una risorsa alla rete', action: 'resource.admin', request: body(resourceCreateBody), ok: { status: 201, description: 'Risorsa creata', schema: resourceItem }, errors: [400, 401, 403, 422] },

@@ -118,3 +118,4 @@ export const RESOURCE_TYPE_LABELS: Record<NetworkResourceType, string> = {
 };
 
 export const CAPACITY_UNIT_LABELS: Record<CapacityUnit, string> = { posti: 'posti', nuclei: 'nuclei', pasti_giorno: 'pasti al giorno', mezzi: 'mezzi' };
+export { DOCUMENT_LABELS, EVIDENCE_FIELD_LABELS, MILESTONE_ACTOR_LABELS, MILESTONE_LABELS, MILESTONE_STATE_LABELS } from './milestones';

@@ -206,7 +206,7 @@ describe('art. 403 c.c. placement of a child whose mother is a victim of violenc
     expect(text).toContain(c.reference);
     expect(text).toContain('Audizione della vittima');
     expect(text).not.toContain('Segretissima');
-    expect((await request(h.app).get(`/api/cases/${art403Case}/milestones`).set(...bearer(h, 'as.lainate'))).status).toBe(403);
+    expect((await request(h.app).get(`/api/cases/${art403Case}/milestones`).set(...bearer(h, 'as.lainate'))).status).toBe(404);
   });
 });
 
@@ -246,6 +246,8 @@ describe('the Scadenze view', () => {
     const late = await evidence(caseId, m24, 'operatore1', { sentAt: iso(Date.now()), channel: 'pec' });
     expect(late.status).toBe(200);
     expect(late.body).toMatchObject({ state: 'met', evidence: { byId: 'u-op1', byRole: 'emergency_operator' } });
+    const next = byKind(await milestones(caseId), 'art403_prosecutor_72h');
+    expect(next).toMatchObject({ triggerAt: (late.body as MilestoneItem).evidence.sentAt, triggerEstimated: false, state: 'due' });
 
     expect((await request(h.app).get('/api/milestones').set(...bearer(h, 'operatore1'))).status).toBe(403);
     expect((await request(h.app).get('/api/milestones').query({ state: 'late' }).set(...bearer(h, 'coordinatore'))).status).toBe(400);

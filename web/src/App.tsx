@@ -8,6 +8,7 @@ import { CasePage } from './pages/CasePage';
 import { CasesList } from './pages/CasesList';
 import { ComuneView } from './pages/ComuneView';
 import { Dashboard } from './pages/Dashboard';
+import { Deadlines } from './pages/Deadlines';
 import { Inbox } from './pages/Inbox';
 import { Intake } from './pages/Intake';
 import { Login } from './pages/Login';
@@ -26,6 +27,7 @@ interface NavItem {
 export const NAV: NavItem[] = [
   { path: '/cruscotto', text: 'Cruscotto', roles: ['coordinator', 'admin'] },
   { path: '/monitoraggio', text: 'Monitoraggio', roles: ['coordinator', 'admin'] },
+  { path: '/scadenze', text: 'Scadenze', roles: ['coordinator'] },
   { path: '/comune', text: 'Passaggi al Comune', roles: ['social_worker'] },
   { path: '/attivita', text: 'Attività', roles: ['emergency_operator', 'coordinator', 'social_worker'] },
   { path: '/nuova-segnalazione', text: 'Nuova segnalazione', roles: ['intake_operator', 'coordinator'] },
@@ -67,6 +69,8 @@ function Routes() {
       return <Dashboard />;
     case '/monitoraggio':
       return <Monitoring />;
+    case '/scadenze':
+      return <Deadlines />;
     case '/comune':
       return <ComuneView />;
     case '/attivita':

@@ -21,6 +21,7 @@ import {
 import { useSession } from '../session';
 import { CoordinatorActions } from './CoordinatorActions';
 import { PersonHistory } from './PersonHistory';
+import { LegalDeadlines } from '../components/LegalDeadlines';
 
 /** The case file: where it stands, who is involved, tasks, deadlines, timeline and notes. */
 
@@ -175,6 +176,8 @@ export function CasePage({ id }: { id: string }) {
               </p>
             )}
           </section>
+
+          {session.user.role !== 'intake_operator' && session.user.role !== 'admin' && <LegalDeadlines caseId={c.id} />}
 
           {session.user.role === 'coordinator' && !closed && <CoordinatorActions caseId={c.id} tasks={tasks.open} onDone={file.reload} />}
 
