@@ -33,6 +33,8 @@ export const ACTIONS = [
   'task.reassign',
   'supervision.read',
   'request.read',
+  'user.list',
+  'user.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -57,6 +59,9 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'supervision.read': ['coordinator', 'admin'],
   /** The outcome of one's own action answered 202 (a coordinator may read anyone's). */
   'request.read': ALL_CASE_WORKERS,
+  /** User administration: admin for everyone, a coordinator for the operators of their Ambiti (src/api/routes/admin-users.ts). */
+  'user.list': ['admin', 'coordinator'],
+  'user.manage': ['admin', 'coordinator'],
 };
 
 export function can(actor: Actor, action: Action): boolean {

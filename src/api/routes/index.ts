@@ -1,4 +1,5 @@
 import { type Express, Router } from 'express';
+import { adminUsersRouter } from './admin-users';
 import { supervisionRouter } from './supervision';
 import { authRouter } from './auth';
 import { casesRouter } from './cases';
@@ -29,5 +30,6 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
+  api.use('/admin/users', adminUsersRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }
