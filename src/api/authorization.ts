@@ -35,6 +35,10 @@ export const ACTIONS = [
   'request.read',
   'user.list',
   'user.manage',
+  'milestone.read',
+  'milestone.list',
+  'milestone.evidence',
+  'document.generate',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -62,6 +66,14 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   /** User administration: admin for everyone, a coordinator for the operators of their Ambiti (src/api/routes/admin-users.ts). */
   'user.list': ['admin', 'coordinator'],
   'user.manage': ['admin', 'coordinator'],
+  /** A case's legal deadlines; social workers read those of the cases handed to their Comune. */
+  'milestone.read': ['emergency_operator', 'coordinator', 'social_worker'],
+  /** The "Scadenze" view across cases. */
+  'milestone.list': ['coordinator'],
+  /** Operators for the service's own terms, the coordinator for every term (src/api/routes/milestones.ts). */
+  'milestone.evidence': ['emergency_operator', 'coordinator'],
+  /** Official PDFs; which role may generate which document: src/documents/index.ts. */
+  'document.generate': ['emergency_operator', 'coordinator', 'social_worker'],
 };
 
 export function can(actor: Actor, action: Action): boolean {

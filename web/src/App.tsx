@@ -12,6 +12,7 @@ import { Inbox } from './pages/Inbox';
 import { Intake } from './pages/Intake';
 import { Login } from './pages/Login';
 import { TaskPage } from './pages/TaskPage';
+import { Users } from './pages/admin/Users';
 import { match, navigate, useRoute } from './router';
 import { SessionProvider, useSession, useSessionState } from './session';
 
@@ -27,6 +28,7 @@ export const NAV: NavItem[] = [
   { path: '/attivita', text: 'Attività', roles: ['emergency_operator', 'coordinator', 'social_worker'] },
   { path: '/nuova-segnalazione', text: 'Nuova segnalazione', roles: ['intake_operator', 'coordinator'] },
   { path: '/casi', text: 'Casi', roles: ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] },
+  { path: '/admin/utenti', text: 'Utenti', roles: ['admin', 'coordinator'] },
 ];
 
 /** The accessibility statement: for everyone, signed in or not (linked in the footer and on the login page). */
@@ -67,6 +69,8 @@ function Routes() {
       return <Inbox />;
     case '/nuova-segnalazione':
       return <Intake />;
+    case '/admin/utenti':
+      return <Users />;
     default:
       return <CasesList />;
   }
