@@ -37,6 +37,8 @@ export const ACTIONS = [
   'person.search',
   'person.link',
   'person.unlink',
+  'user.list',
+  'user.manage',
   'milestone.read',
   'milestone.list',
   'milestone.evidence',
@@ -80,6 +82,9 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'person.search': ['emergency_operator', 'coordinator'],
   'person.link': ['emergency_operator', 'coordinator'],
   'person.unlink': ['emergency_operator', 'coordinator'],
+  /** User administration: admin for everyone, a coordinator for the operators of their Ambiti (src/api/routes/admin-users.ts). */
+  'user.list': ['admin', 'coordinator'],
+  'user.manage': ['admin', 'coordinator'],
   /** A case's legal deadlines; social workers read those of the cases handed to their Comune. */
   'milestone.read': ['emergency_operator', 'coordinator', 'social_worker'],
   /** The "Scadenze" view across cases. */

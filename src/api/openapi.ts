@@ -25,6 +25,7 @@ import {
   taskListQuery,
   userListQuery,
 } from './routes/schemas';
+import { createUserBody, updateUserBody } from './routes/admin-users';
 
 /**
  * OpenAPI 3 document of the `/api` routes. Request schemas are the very zod schemas the routes
@@ -45,6 +46,16 @@ const problem = z
   .describe('RFC 9457 problem details');
 
 const iso = z.string().describe('ISO 8601');
+const adminUser = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  comuneCode: z.string().nullable(),
+  ambitoIds: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: iso,
+});
 const caseId = z.uuid();
 const taskId = z.string().regex(/^[0-9a-f-]{36}-t\d+$/);
 
@@ -277,6 +288,10 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/resources', summary: 'Risorse attive con posti liberi e ultimo aggiornamento', action: 'resource.list', request: { query: resourceListQuery }, ok: { status: 200, description: 'Risorse', schema: z.object({ items: z.array(resourceItem) }) }, errors: [400, 401, 403] },
   { method: 'patch', path: '/api/resources/{id}/availability', summary: 'Aggiorna i posti liberi (0 ≤ posti ≤ capacità)', action: 'resource.availability', request: { params: idParam('id', z.string()), ...body(availabilityBody) }, ok: { status: 200, description: 'Risorsa', schema: resourceItem }, errors: [400, 401, 403, 404, 422] },
   { method: 'post', path: '/api/resources/{id}/release', summary: 'Libera il posto tenuto da un intervento', action: 'resource.release', request: { params: idParam('id', z.string()), ...body(releaseBody) }, ok: { status: 200, description: 'Posto liberato', schema: z.object({ resource: resourceItem, released: z.object({ taskId, resourceId: z.string(), caseId }) }) }, errors: [400, 401, 403, 404, 409] },
+  { method: 'get', path: '/api/admin/users', summary: 'Utenti (admin: tutti; coordinatore: gli operatori dei propri Ambiti) e Ambiti assegnabili', action: 'user.list', ok: { status: 200, description: 'Utenti', schema: z.object({ items: z.array(adminUser), ambiti: z.array(z.object({ id: z.string(), name: z.string() })) }) }, errors: [401, 403] },
+  { method: 'post', path: '/api/admin/users', summary: 'Crea un utente; la password temporanea è mostrata una sola volta', action: 'user.manage', request: body(createUserBody), ok: { status: 201, description: 'Utente creato', schema: z.object({ user: adminUser, temporaryPassword: z.string() }) }, errors: [400, 401, 403, 422] },
+  { method: 'patch', path: '/api/admin/users/{id}', summary: 'Modifica ruolo, Comune, Ambiti, nome; active=false disattiva (revoca le sessioni)', action: 'user.manage', request: { params: idParam('id', z.string()), ...body(updateUserBody) }, ok: { status: 200, description: 'Utente', schema: adminUser }, errors: [400, 401, 403, 404, 422] },
+  { method: 'post', path: '/api/admin/users/{id}/reset-password', summary: 'Nuova password temporanea (mostrata una volta); revoca le sessioni dell’utente', action: 'user.manage', request: { params: idParam('id', z.string()) }, ok: { status: 200, description: 'Password temporanea', schema: z.object({ user: adminUser, temporaryPassword: z.string() }) }, errors: [400, 401, 403, 404] },
   { method: 'get', path: '/api/reference/users', summary: 'Utenti attivi (per riassegnare un’attività)', action: 'task.reassign', request: { query: userListQuery }, ok: { status: 200, description: 'Utenti', schema: z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES), comuneCode: z.string().nullable() })) }) }, errors: [400, 401, 403] },
 ];
 

@@ -206,7 +206,7 @@ describe('the console on the real stack', () => {
   it('coordinator: dashboard with stuck cases and counts; case page with deadlines; a note; moves the handover to now', () =>
     withScreenshotsOnFailure(pages, 'coordinator', async () => {
       const coord = await loginAs('coordinatore');
-      await expect(menu(coord).getByRole('link').allTextContents()).resolves.toEqual(['Cruscotto', 'Monitoraggio', 'Scadenze', 'Attività', 'Nuova segnalazione', 'Casi', 'Rete delle risorse']);
+      await expect(menu(coord).getByRole('link').allTextContents()).resolves.toEqual(['Cruscotto', 'Monitoraggio', 'Scadenze', 'Attività', 'Nuova segnalazione', 'Casi', 'Rete delle risorse', 'Utenti']);
       await coord.getByRole('heading', { name: 'Cruscotto di supervisione' }).waitFor();
       await waitWithRefresh(coord, coord.getByTestId('stuck-cases').locator('li').filter({ hasText: 'Nessun avanzamento' }));
       await waitWithRefresh(coord, coord.getByTestId('sla-chart').getByText(/prese in carico scadute: [1-9]/));
@@ -288,6 +288,8 @@ describe('the console on the real stack', () => {
       expect(await page.evaluate('document.activeElement.textContent')).toBe('Cruscotto di supervisione');
       await page.keyboard.press('Tab');
       expect(await page.evaluate('document.activeElement.textContent')).toBe('Aggiorna ora');
+      await page.keyboard.press('Shift+Tab');
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Utenti');
       await page.keyboard.press('Shift+Tab');
       expect(await page.evaluate('document.activeElement.textContent')).toBe('Casi');
       await page.keyboard.press('Enter');

@@ -15,6 +15,7 @@ import { Login } from './pages/Login';
 import { Monitoring } from './pages/Monitoring';
 import { TaskPage } from './pages/TaskPage';
 import { ResourcesPage } from './pages/admin/ResourcesPage';
+import { Users } from './pages/admin/Users';
 import { match, navigate, useRoute } from './router';
 import { SessionProvider, useSession, useSessionState } from './session';
 
@@ -33,6 +34,7 @@ export const NAV: NavItem[] = [
   { path: '/nuova-segnalazione', text: 'Nuova segnalazione', roles: ['intake_operator', 'coordinator'] },
   { path: '/casi', text: 'Casi', roles: ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] },
   { path: '/risorse', text: 'Rete delle risorse', roles: ['emergency_operator', 'coordinator', 'admin'] },
+  { path: '/admin/utenti', text: 'Utenti', roles: ['admin', 'coordinator'] },
 ];
 
 /** The accessibility statement: for everyone, signed in or not (linked in the footer and on the login page). */
@@ -79,6 +81,8 @@ function Routes() {
       return <Intake />;
     case '/risorse':
       return <ResourcesPage />;
+    case '/admin/utenti':
+      return <Users />;
     default:
       return <CasesList />;
   }

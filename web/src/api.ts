@@ -226,3 +226,4 @@ export async function logout(token: string): Promise<void> {
 
 export type { CaseFile, CaseRow, CaseState, CaseTask, Comune, Page, TaskDetail, TaskItem, UserRef } from '../../src/contract/api';
 export type { ResourceItem, ResourceList } from '../../src/contract/resources';
+export type { AdminUser, AdminUserList, AdminUserWithPassword } from '../../src/contract/users';

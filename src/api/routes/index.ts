@@ -1,5 +1,6 @@
 import { type Express, Router } from 'express';
 import { adminTerritoryRouter } from './admin-territory';
+import { adminUsersRouter } from './admin-users';
 import { supervisionRouter } from './supervision';
 import { authRouter } from './auth';
 import { casesRouter } from './cases';
@@ -43,6 +44,7 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
   api.use('/admin/resources', adminResourcesRouter(deps));
+  api.use('/admin/users', adminUsersRouter(deps));
   api.use('/admin', adminTerritoryRouter(deps));
   api.use('/resources', resourcesRouter(deps));
   api.use('/events', eventsRouter({ feed: deps.events, auth: deps.auth, prisma: deps.prisma, logger: deps.logger, heartbeatSeconds: deps.config.alerts.heartbeatSeconds }));

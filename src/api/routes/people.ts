@@ -40,7 +40,7 @@ function earlierCaseOf(c: { id: string; reference: string; reportedAt: Date; clo
   return { caseId: c.id, reference: c.reference, reportedAt: c.reportedAt, closedAt: c.closedAt, categories: c.categories, outcomeCode: c.outcomeCode };
 }
 
-const CASE_SUMMARY = { id: true, ambitoId: true, reference: true, reportedAt: true, closedAt: true, categories: true, outcomeCode: true, ambitoId: true, competentComuneCode: true, eventComuneCode: true } satisfies Prisma.CaseSelect;
+const CASE_SUMMARY = { id: true, ambitoId: true, reference: true, reportedAt: true, closedAt: true, categories: true, outcomeCode: true, competentComuneCode: true, eventComuneCode: true } satisfies Prisma.CaseSelect;
 
 export function peopleRouter(deps: ApiDeps): Router {
   const router = Router();
