@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor, ReportingForce, TargetCategory } from '../domain';
+import type { CaseActor as Actor, ReportingForce, TargetCategory } from '../domain';
 import type { CaseView, ProtocolSettings } from './model';
 import type { FormData, TaskType } from './steps/registry';
 
@@ -16,7 +16,8 @@ export function caseWorkflowId(caseId: string): string {
   return `pis-case-${caseId}`;
 }
 
-export { type Actor, CaseErrorType, ERROR_HTTP_STATUS, ROLES, type Role } from '../domain';
+/** In the workflow, `Actor` is the domain's CaseActor: user, role and Comune (no Ambiti: the API scopes cases). */
+export { type CaseActor as Actor, CaseErrorType, ERROR_HTTP_STATUS, ROLES, type Role } from '../domain';
 
 export {
   LAW_ENFORCEMENT_FORCES,
