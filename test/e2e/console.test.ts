@@ -206,7 +206,7 @@ describe('the console on the real stack', () => {
   it('coordinator: dashboard with stuck cases and counts; case page with deadlines; a note; moves the handover to now', () =>
     withScreenshotsOnFailure(pages, 'coordinator', async () => {
       const coord = await loginAs('coordinatore');
-      await expect(menu(coord).getByRole('link').allTextContents()).resolves.toEqual(['Cruscotto', 'Attività', 'Nuova segnalazione', 'Casi']);
+      await expect(menu(coord).getByRole('link').allTextContents()).resolves.toEqual(['Cruscotto', 'Attività', 'Nuova segnalazione', 'Casi', 'Calendari degli uffici']);
       await coord.getByRole('heading', { name: 'Cruscotto di supervisione' }).waitFor();
       await waitWithRefresh(coord, coord.getByTestId('stuck-cases').locator('li').filter({ hasText: 'Nessun avanzamento' }));
       await waitWithRefresh(coord, coord.getByTestId('sla-chart').getByText(/prese in carico scadute: [1-9]/));

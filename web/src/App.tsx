@@ -12,6 +12,9 @@ import { Inbox } from './pages/Inbox';
 import { Intake } from './pages/Intake';
 import { Login } from './pages/Login';
 import { TaskPage } from './pages/TaskPage';
+import { AmbitiPage } from './pages/admin/AmbitiPage';
+import { CalendarPage } from './pages/admin/CalendarPage';
+import { SettingsPage } from './pages/admin/SettingsPage';
 import { match, navigate, useRoute } from './router';
 import { SessionProvider, useSession, useSessionState } from './session';
 
@@ -27,6 +30,9 @@ export const NAV: NavItem[] = [
   { path: '/attivita', text: 'Attività', roles: ['emergency_operator', 'coordinator', 'social_worker'] },
   { path: '/nuova-segnalazione', text: 'Nuova segnalazione', roles: ['intake_operator', 'coordinator'] },
   { path: '/casi', text: 'Casi', roles: ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] },
+  { path: '/admin/calendari', text: 'Calendari degli uffici', roles: ['admin', 'coordinator'] },
+  { path: '/admin/ambiti', text: 'Ambiti e Comuni', roles: ['admin'] },
+  { path: '/admin/impostazioni', text: 'Impostazioni del protocollo', roles: ['admin'] },
 ];
 
 /** The accessibility statement: for everyone, signed in or not (linked in the footer and on the login page). */
@@ -67,6 +73,12 @@ function Routes() {
       return <Inbox />;
     case '/nuova-segnalazione':
       return <Intake />;
+    case '/admin/calendari':
+      return <CalendarPage />;
+    case '/admin/ambiti':
+      return <AmbitiPage />;
+    case '/admin/impostazioni':
+      return <SettingsPage />;
     default:
       return <CasesList />;
   }
