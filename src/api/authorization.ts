@@ -33,9 +33,17 @@ export const ACTIONS = [
   'task.reassign',
   'supervision.read',
   'request.read',
+  'milestone.read',
+  'milestone.list',
+  'milestone.evidence',
+  'document.generate',
   'admin.territory',
   'admin.calendar',
   'admin.settings',
+  'resource.admin',
+  'resource.list',
+  'resource.availability',
+  'resource.release',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -60,11 +68,25 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'supervision.read': ['coordinator', 'admin'],
   /** The outcome of one's own action answered 202 (a coordinator may read anyone's). */
   'request.read': ALL_CASE_WORKERS,
+  /** A case's legal deadlines; social workers read those of the cases handed to their Comune. */
+  'milestone.read': ['emergency_operator', 'coordinator', 'social_worker'],
+  /** The "Scadenze" view across cases. */
+  'milestone.list': ['coordinator'],
+  /** Operators for the service's own terms, the coordinator for every term (src/api/routes/milestones.ts). */
+  'milestone.evidence': ['emergency_operator', 'coordinator'],
+  /** Official PDFs; which role may generate which document: src/documents/index.ts. */
+  'document.generate': ['emergency_operator', 'coordinator', 'social_worker'],
   /** Ambiti and their Comuni (create, rename, move). */
   'admin.territory': ['admin'],
   /** Office calendars and extra closures: coordinators too (an office closing early on 24 December). */
   'admin.calendar': ['admin', 'coordinator'],
   'admin.settings': ['admin'],
+  /** The network-resource directory: kept by coordinators and administrators. */
+  'resource.admin': ['coordinator', 'admin'],
+  'resource.list': ['emergency_operator', 'coordinator', 'admin'],
+  /** Free units now (beds tonight): the people on the phone with the resources. */
+  'resource.availability': ['emergency_operator', 'coordinator'],
+  'resource.release': ['emergency_operator', 'coordinator'],
 };
 
 export function can(actor: Actor, action: Action): boolean {

@@ -1,4 +1,4 @@
-import type { CaseStatus, ReportingForce, RiskLevel, Role, StuckKind, TargetCategory } from '../domain';
+import type { CapacityUnit, CaseStatus, NetworkResourceType, ReportingForce, RiskLevel, Role, StuckKind, TargetCategory } from '../domain';
 import type { GENDERS, ImmediateDanger, PERSON_ROLES } from '../cases/intake-schema';
 import type { TaskStatus } from '../workflows/model';
 import { OUTCOME_LABELS } from '../workflows/steps/closure';
@@ -108,3 +108,13 @@ export const SETTING_LABELS: Record<keyof ProtocolSettings, string> = {
   escalationTaskDueMinutes: 'Escalation: scadenza (minuti)',
   continueAsNewAfterEvents: 'Tecnico: eventi prima di continue-as-new',
 };
+export const RESOURCE_TYPE_LABELS: Record<NetworkResourceType, string> = {
+  emergency_bed: 'Posto letto di emergenza',
+  women_shelter: 'Casa rifugio',
+  minor_first_reception: 'Prima accoglienza minori',
+  meal_service: 'Servizio pasti',
+  transport: 'Trasporto sociale',
+  cav_on_call: 'Reperibilità CAV',
+};
+
+export const CAPACITY_UNIT_LABELS: Record<CapacityUnit, string> = { posti: 'posti', nuclei: 'nuclei', pasti_giorno: 'pasti al giorno', mezzi: 'mezzi' };

@@ -76,6 +76,15 @@ export const STUCK_KINDS = [
 /** Why supervision lists a case as stuck. */
 export type StuckKind = (typeof STUCK_KINDS)[number];
 
+// ------------------------------------------------------------------------------------ resources
+
+/** Types of the network-resource directory (src/resources, src/reference). */
+export const NETWORK_RESOURCE_TYPES = ['emergency_bed', 'women_shelter', 'minor_first_reception', 'meal_service', 'transport', 'cav_on_call'] as const;
+export type NetworkResourceType = (typeof NETWORK_RESOURCE_TYPES)[number];
+/** How a resource's capacity is counted. */
+export const CAPACITY_UNITS = ['posti', 'nuclei', 'pasti_giorno', 'mezzi'] as const;
+export type CapacityUnit = (typeof CAPACITY_UNITS)[number];
+
 // ------------------------------------------------------------------------------------ errors
 
 /** One error vocabulary for workflow and API (ApplicationFailure.type ⇒ HTTP status). */

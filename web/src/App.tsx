@@ -12,6 +12,7 @@ import { Inbox } from './pages/Inbox';
 import { Intake } from './pages/Intake';
 import { Login } from './pages/Login';
 import { TaskPage } from './pages/TaskPage';
+import { ResourcesPage } from './pages/admin/ResourcesPage';
 import { AmbitiPage } from './pages/admin/AmbitiPage';
 import { CalendarPage } from './pages/admin/CalendarPage';
 import { SettingsPage } from './pages/admin/SettingsPage';
@@ -30,6 +31,7 @@ export const NAV: NavItem[] = [
   { path: '/attivita', text: 'Attività', roles: ['emergency_operator', 'coordinator', 'social_worker'] },
   { path: '/nuova-segnalazione', text: 'Nuova segnalazione', roles: ['intake_operator', 'coordinator'] },
   { path: '/casi', text: 'Casi', roles: ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] },
+  { path: '/risorse', text: 'Rete delle risorse', roles: ['emergency_operator', 'coordinator', 'admin'] },
   { path: '/admin/calendari', text: 'Calendari degli uffici', roles: ['admin', 'coordinator'] },
   { path: '/admin/ambiti', text: 'Ambiti e Comuni', roles: ['admin'] },
   { path: '/admin/impostazioni', text: 'Impostazioni del protocollo', roles: ['admin'] },
@@ -73,6 +75,8 @@ function Routes() {
       return <Inbox />;
     case '/nuova-segnalazione':
       return <Intake />;
+    case '/risorse':
+      return <ResourcesPage />;
     case '/admin/calendari':
       return <CalendarPage />;
     case '/admin/ambiti':

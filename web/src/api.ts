@@ -205,3 +205,4 @@ export async function logout(token: string): Promise<void> {
 // ------------------------------------------------------------------ shapes of the API answers
 
 export type { CaseFile, CaseRow, CaseState, CaseTask, Comune, Page, TaskDetail, TaskItem, UserRef } from '../../src/contract/api';
+export type { ResourceItem, ResourceList } from '../../src/contract/resources';

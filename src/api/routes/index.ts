@@ -7,7 +7,10 @@ import { type ApiDeps, authenticate } from './context';
 import { docsRouter } from './docs';
 import { referenceRouter } from './reference';
 import { requestsRouter } from './requests';
+import { adminResourcesRouter, resourcesRouter } from './resources';
 import { tasksRouter } from './tasks';
+import { milestonesRouter } from './milestones';
+import { documentsRouter } from './documents';
 
 export type { ApiDeps } from './context';
 
@@ -25,11 +28,16 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use(docsRouter());
   api.use('/auth', authRouter(deps));
   api.use(authenticate(deps));
+  const milestones = milestonesRouter(deps);
+  api.use('/cases', milestones.cases, documentsRouter(deps));
+  api.use('/milestones', milestones.ledger);
   api.use('/cases', casesRouter(deps));
   api.use('/tasks', tasksRouter(deps));
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
+  api.use('/admin/resources', adminResourcesRouter(deps));
   api.use('/admin', adminTerritoryRouter(deps));
+  api.use('/resources', resourcesRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }

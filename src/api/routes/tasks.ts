@@ -11,11 +11,12 @@ import {
 } from '../../workflows/definitions';
 import type { Sent, TaskItem } from '../../contract/api';
 import { taskColumns } from '../../db/task-row';
-import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/steps/registry';
+import { TASK_FORMS, type TaskForm, type TaskType, validateTaskForm } from '../../workflows/steps/registry';
 import type { Actor } from '../../domain';
+import { activatedResources, holdUnits } from '../../resources/holds';
 import { can, canSeeCase, caseActorOf, forbidden, taskScope } from '../authorization';
 import { ProblemError } from '../problem';
-import { runAction } from '../action-requests';
+import { type ActionSpec, runAction } from '../action-requests';
 import { caseErrorProblem, temporalProblem } from '../temporal-errors';
 import { requireInWindow, submittedAtWindow } from '../date-windows';
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
@@ -119,7 +120,16 @@ export function tasksRouter(deps: ApiDeps): Router {
     };
   }
 
-  const act = async (action: 'task.claim' | 'task.complete' | 'task.reassign', ctx: RequestContext, req: Request, task: TaskWithCase, updateName: string, args: unknown, body: unknown) => {
+  const act = async (
+    action: 'task.claim' | 'task.complete' | 'task.reassign',
+    ctx: RequestContext,
+    req: Request,
+    task: TaskWithCase,
+    updateName: string,
+    args: unknown,
+    body: unknown,
+    beforeSend?: ActionSpec['beforeSend'],
+  ) => {
     const outcome = await runAction(actionDeps(deps), ctx.actor, idempotencyKeyOf(req), {
       action,
       caseId: task.caseId,
@@ -128,6 +138,7 @@ export function tasksRouter(deps: ApiDeps): Router {
       updateName,
       args: [args],
       body,
+      beforeSend,
     });
     return actionReply(outcome, ctx);
   };
@@ -199,7 +210,10 @@ export function tasksRouter(deps: ApiDeps): Router {
       const form = validateTaskForm(task.type, body.form);
       if (!form.ok) throw caseErrorProblem('INVALID_FORM', 'Modulo non valido', form.issues);
       const args = { taskId: task.id, actor: caseActorOf(ctx.actor), form: body.form, submittedAt: body.submittedAt ?? new Date().toISOString() };
-      return act('task.complete', ctx, req, task, completeTaskUpdate.name, args, body);
+      // An intervention takes a unit of each directory resource it activates before the update is sent.
+      const activated = task.type === 'intervention' ? await activatedResources(deps.prisma, (form.data as TaskForm<'intervention'>).resourcesActivated) : [];
+      const hold = activated.length === 0 ? undefined : (requestId: string) => holdUnits(deps.prisma, { taskId: task.id, caseId: task.caseId, actorId: ctx.actor.userId, requestId, resources: activated });
+      return act('task.complete', ctx, req, task, completeTaskUpdate.name, args, body, hold);
     }),
   );
 
