@@ -78,7 +78,7 @@ describe('two Ambiti in the console', () => {
   it('the Bollatese coordinator: the dashboard and the case list show the Bollate case, never the Rhodense one', () =>
     withScreenshotsOnFailure(pages, 'coordinatore.bollate', async () => {
       const page = await loginAs('coordinatore.bollate');
-      await expect(menu(page).getByRole('link').allTextContents()).resolves.toEqual(['Cruscotto', 'Monitoraggio', 'Scadenze', 'Attività', 'Nuova segnalazione', 'Casi', 'Rete delle risorse', 'Utenti']);
+      await expect(menu(page).getByRole('link').allTextContents()).resolves.toEqual(['Cruscotto', 'Monitoraggio', 'Scadenze', 'Attività', 'Nuova segnalazione', 'Casi', 'Rete delle risorse', 'Utenti', 'Calendari degli uffici']);
       await page.getByRole('heading', { name: 'Cruscotto di supervisione' }).waitFor();
       const stuck = page.getByTestId('stuck-cases');
       await waitWithRefresh(page, stuck.getByRole('link', { name: bollate.reference }));

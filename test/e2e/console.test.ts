@@ -206,7 +206,7 @@ describe('the console on the real stack', () => {
   it('coordinator: dashboard with stuck cases and counts; case page with deadlines; a note; moves the handover to now', () =>
     withScreenshotsOnFailure(pages, 'coordinator', async () => {
       const coord = await loginAs('coordinatore');
-      await expect(menu(coord).getByRole('link').allTextContents()).resolves.toEqual(['Cruscotto', 'Monitoraggio', 'Scadenze', 'Attività', 'Nuova segnalazione', 'Casi', 'Rete delle risorse', 'Utenti']);
+      await expect(menu(coord).getByRole('link').allTextContents()).resolves.toEqual(['Cruscotto', 'Monitoraggio', 'Scadenze', 'Attività', 'Nuova segnalazione', 'Casi', 'Rete delle risorse', 'Utenti', 'Calendari degli uffici']);
       await coord.getByRole('heading', { name: 'Cruscotto di supervisione' }).waitFor();
       await waitWithRefresh(coord, coord.getByTestId('stuck-cases').locator('li').filter({ hasText: 'Nessun avanzamento' }));
       await waitWithRefresh(coord, coord.getByTestId('sla-chart').getByText(/prese in carico scadute: [1-9]/));
@@ -288,10 +288,10 @@ describe('the console on the real stack', () => {
       expect(await page.evaluate('document.activeElement.textContent')).toBe('Cruscotto di supervisione');
       await page.keyboard.press('Tab');
       expect(await page.evaluate('document.activeElement.textContent')).toBe('Aggiorna ora');
-      await page.keyboard.press('Shift+Tab');
-      expect(await page.evaluate('document.activeElement.textContent')).toBe('Utenti');
-      await page.keyboard.press('Shift+Tab');
-      expect(await page.evaluate('document.activeElement.textContent')).toBe('Casi');
+      for (const item of ['Calendari degli uffici', 'Utenti', 'Rete delle risorse', 'Casi']) {
+        await page.keyboard.press('Shift+Tab');
+        expect(await page.evaluate('document.activeElement.textContent')).toBe(item);
+      }
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Casi', level: 1 }).waitFor();
       await page.getByLabel('Stato').selectOption({ label: 'Chiuso' });

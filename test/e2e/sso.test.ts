@@ -159,7 +159,7 @@ describe('single sign-on in the console', () => {
       const page = await openConsole('sso-claims');
       await ssoLogin(page, 'sso-coordinatrice');
       await page.getByTestId('current-user').filter({ hasText: 'Coordinatrice SSO' }).waitFor();
-      await expect(menuItems(page)).resolves.toEqual(['Cruscotto', 'Monitoraggio', 'Scadenze', 'Attività', 'Nuova segnalazione', 'Casi', 'Rete delle risorse', 'Utenti']);
+      await expect(menuItems(page)).resolves.toEqual(['Cruscotto', 'Monitoraggio', 'Scadenze', 'Attività', 'Nuova segnalazione', 'Casi', 'Rete delle risorse', 'Utenti', 'Calendari degli uffici']);
       const token = await tokenOf(page);
       const me = await request(server.url).get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
       expect(me.body).toMatchObject({ id: expect.stringMatching(/^oidc-[A-Za-z0-9_-]{32}$/) as unknown, role: 'coordinator', comuneCode: null });

@@ -176,6 +176,13 @@ describe('calendar changes that are refused change nothing', () => {
       expect((await request(h.app).put(`/api/admin/comuni/${RHO}/calendar`).set(...bearer(h, user)).send(current)).status).toBe(403);
       expect((await request(h.app).get(`/api/admin/comuni/${RHO}/openings`).set(...bearer(h, user))).status).toBe(403);
     }
+    // A coordinator of another Ambito does not see Rho's office at all.
+    const before = await counts();
+    expect((await request(h.app).put(`/api/admin/comuni/${RHO}/calendar`).set(...bearer(h, 'coordinatore.bollate')).send(current)).status).toBe(404);
+    expect((await request(h.app).get(`/api/admin/comuni/${RHO}/openings`).set(...bearer(h, 'coordinatore.bollate'))).status).toBe(404);
+    const bollateList = await request(h.app).get('/api/admin/comuni').set(...bearer(h, 'coordinatore.bollate'));
+    expect((bollateList.body as { items: Array<{ ambitoId: string }> }).items.every((c) => c.ambitoId === 'bollatese')).toBe(true);
+    expect(await counts()).toEqual(before);
     const res = await request(h.app).put(`/api/admin/comuni/${RHO}/calendar`).set(...bearer(h, 'coordinatore')).send({ ...current, extraOpenings: [{ date: '2027-12-24', slots: [{ open: '09:00', close: '11:00' }], reason: 'Vigilia' }] });
     expect(res.status).toBe(200);
     const audit = await h.prisma.adminChange.findFirst({ where: { entity: 'comune_calendar', entityId: RHO }, orderBy: { id: 'desc' } });

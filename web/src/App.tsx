@@ -16,6 +16,9 @@ import { Monitoring } from './pages/Monitoring';
 import { TaskPage } from './pages/TaskPage';
 import { ResourcesPage } from './pages/admin/ResourcesPage';
 import { Users } from './pages/admin/Users';
+import { AmbitiPage } from './pages/admin/AmbitiPage';
+import { CalendarPage } from './pages/admin/CalendarPage';
+import { SettingsPage } from './pages/admin/SettingsPage';
 import { match, navigate, useRoute } from './router';
 import { SessionProvider, useSession, useSessionState } from './session';
 
@@ -35,6 +38,9 @@ export const NAV: NavItem[] = [
   { path: '/casi', text: 'Casi', roles: ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] },
   { path: '/risorse', text: 'Rete delle risorse', roles: ['emergency_operator', 'coordinator', 'admin'] },
   { path: '/admin/utenti', text: 'Utenti', roles: ['admin', 'coordinator'] },
+  { path: '/admin/calendari', text: 'Calendari degli uffici', roles: ['admin', 'coordinator'] },
+  { path: '/admin/ambiti', text: 'Ambiti e Comuni', roles: ['admin'] },
+  { path: '/admin/impostazioni', text: 'Impostazioni del protocollo', roles: ['admin'] },
 ];
 
 /** The accessibility statement: for everyone, signed in or not (linked in the footer and on the login page). */
@@ -83,6 +89,12 @@ function Routes() {
       return <ResourcesPage />;
     case '/admin/utenti':
       return <Users />;
+    case '/admin/calendari':
+      return <CalendarPage />;
+    case '/admin/ambiti':
+      return <AmbitiPage />;
+    case '/admin/impostazioni':
+      return <SettingsPage />;
     default:
       return <CasesList />;
   }

@@ -2,6 +2,7 @@
 
 import type { Role } from '../../src/domain';
 import type { CaseState } from '../../src/contract/api';
+export type * from '../../src/contract/admin';
 
 export type { Role };
 

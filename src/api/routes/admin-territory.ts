@@ -22,6 +22,8 @@ import type { Prisma } from '../../generated/prisma/client';
 import { isoInstant } from '../../instants';
 import { requiredText } from '../../text';
 import { DEFAULT_PROTOCOL_SETTINGS, PROTOCOL_SETTING_RANGE, protocolSettingsOverridesSchema, type ProtocolSettings } from '../../workflows/steps/registry';
+import type { Actor } from '../../domain';
+import { inAmbito } from '../authorization';
 import { ProblemError } from '../problem';
 import { type ApiDeps, endpoint, parseBody, parseQuery } from './context';
 
@@ -91,8 +93,8 @@ export function adminTerritoryRouter(deps: ApiDeps): Router {
 
   router.get(
     '/ambiti',
-    endpoint(deps, 'admin.calendar', async () => {
-      const rows = await prisma.ambito.findMany({ include: { comuni: { select: COMUNE_SELECT, orderBy: { name: 'asc' } } }, orderBy: { name: 'asc' } });
+    endpoint(deps, 'admin.calendar', async (_req, ctx) => {
+      const rows = await prisma.ambito.findMany({ where: ctx.actor.role === 'admin' ? {} : { id: { in: ctx.actor.ambitoIds } }, include: { comuni: { select: COMUNE_SELECT, orderBy: { name: 'asc' } } }, orderBy: { name: 'asc' } });
       const items = rows.map((a) => ({ id: a.id, name: a.name, comuni: a.comuni.map(presentComune), createdAt: a.createdAt, updatedAt: a.updatedAt }));
       return { body: { items: items satisfies Sent<AdminAmbito>[] } };
     }),
@@ -132,9 +134,10 @@ export function adminTerritoryRouter(deps: ApiDeps): Router {
 
   router.get(
     '/comuni',
-    endpoint(deps, 'admin.calendar', async (req) => {
+    endpoint(deps, 'admin.calendar', async (req, ctx) => {
       const q = parseQuery(comuneListQuery, req.query);
-      const rows = await prisma.comune.findMany({ where: q.ambito === undefined ? {} : { ambitoId: q.ambito }, select: COMUNE_SELECT, orderBy: { name: 'asc' } });
+      const visible = ctx.actor.role === 'admin' ? {} : { ambitoId: { in: ctx.actor.ambitoIds } };
+      const rows = await prisma.comune.findMany({ where: { AND: [visible, q.ambito === undefined ? {} : { ambitoId: q.ambito }] }, select: COMUNE_SELECT, orderBy: { name: 'asc' } });
       return { body: { items: rows.map(presentComune) } };
     }),
   );
@@ -190,22 +193,23 @@ export function adminTerritoryRouter(deps: ApiDeps): Router {
 
   // ------------------------------------------------------------------ office calendars
 
-  async function comuneOr404(code: string): Promise<ComuneRow> {
+  /** A coordinator edits the calendars of the Comuni of their Ambiti; any other is answered 404. */
+  async function comuneOr404(code: string, actor: Actor): Promise<ComuneRow> {
     const row = await prisma.comune.findUnique({ where: { code } });
-    if (!row) throw notFound('Comune non trovato');
+    if (!row || !inAmbito(actor, row.ambitoId)) throw notFound('Comune non trovato');
     return row;
   }
 
   router.get(
     '/comuni/:code/calendar',
-    endpoint(deps, 'admin.calendar', async (req) => ({ body: calendarAnswer(await comuneOr404(String(req.params.code))) })),
+    endpoint(deps, 'admin.calendar', async (req, ctx) => ({ body: calendarAnswer(await comuneOr404(String(req.params.code), ctx.actor)) })),
   );
 
   router.get(
     '/comuni/:code/openings',
-    endpoint(deps, 'admin.calendar', async (req) => {
+    endpoint(deps, 'admin.calendar', async (req, ctx) => {
       const q = parseQuery(openingsQuery, req.query);
-      const row = await comuneOr404(String(req.params.code));
+      const row = await comuneOr404(String(req.params.code), ctx.actor);
       const calendar = row.calendar as unknown as OfficeCalendar;
       const from = q.from === undefined ? Date.now() : Date.parse(q.from);
       return { body: { comuneCode: row.code, openings: previewOpenings(calendar, from, q.count) } satisfies Sent<OpeningsAnswer> };
@@ -216,10 +220,11 @@ export function adminTerritoryRouter(deps: ApiDeps): Router {
    * Stores a new calendar for the Comune (refused when the office would never open within the
    * search horizon), audits it and queues the recompute of the waiting handovers, then sends it.
    */
-  async function changeCalendar(code: string, actorId: string, change: (current: CalendarChange) => CalendarChange): Promise<Sent<ComuneCalendarAnswer>> {
+  async function changeCalendar(code: string, actor: Actor, change: (current: CalendarChange) => CalendarChange): Promise<Sent<ComuneCalendarAnswer>> {
+    const actorId = actor.userId;
     const { row, changeId } = await prisma.$transaction(async (tx) => {
       const current = await tx.comune.findUnique({ where: { code } });
-      if (!current) throw notFound('Comune non trovato');
+      if (!current || !inAmbito(actor, current.ambitoId)) throw notFound('Comune non trovato');
       const before = current.calendar as unknown as OfficeCalendar;
       const after = calendarFromChange(code, before.timeZone, change(changeOfCalendar(before)));
       const never = noOpeningProblem(after, Date.now());
@@ -241,7 +246,7 @@ export function adminTerritoryRouter(deps: ApiDeps): Router {
     '/comuni/:code/calendar',
     endpoint(deps, 'admin.calendar', async (req, ctx) => {
       const body = parseBody(calendarChangeSchema, req.body);
-      return { body: await changeCalendar(String(req.params.code), ctx.actor.userId, () => body) };
+      return { body: await changeCalendar(String(req.params.code), ctx.actor, () => body) };
     }),
   );
 
@@ -249,7 +254,7 @@ export function adminTerritoryRouter(deps: ApiDeps): Router {
     '/comuni/:code/closures',
     endpoint(deps, 'admin.calendar', async (req, ctx) => {
       const closure = parseBody(extraClosureSchema, req.body);
-      const answer = await changeCalendar(String(req.params.code), ctx.actor.userId, (current) => {
+      const answer = await changeCalendar(String(req.params.code), ctx.actor, (current) => {
         const checked = calendarChangeSchema.safeParse({ ...current, extraClosures: [...current.extraClosures, closure] });
         if (!checked.success) throw invalid(checked.error.issues[0]?.path.join('.') ?? 'date', checked.error.issues[0]?.message ?? 'non valida');
         return checked.data;
