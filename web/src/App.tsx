@@ -27,8 +27,8 @@ export const NAV: NavItem[] = [
   { path: '/comune', text: 'Passaggi al Comune', roles: ['social_worker'] },
   { path: '/attivita', text: 'Attività', roles: ['emergency_operator', 'coordinator', 'social_worker'] },
   { path: '/nuova-segnalazione', text: 'Nuova segnalazione', roles: ['intake_operator', 'coordinator'] },
-  { path: '/casi', text: 'Casi', roles: ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] },
   { path: '/risorse', text: 'Rete delle risorse', roles: ['emergency_operator', 'coordinator', 'admin'] },
+  { path: '/casi', text: 'Casi', roles: ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] },
 ];
 
 /** The accessibility statement: for everyone, signed in or not (linked in the footer and on the login page). */

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { Sent } from '../../contract/api';
-import type { ResourceItem, ResourceList, ResourceReleaseResult } from '../../contract/resources';
+import type { ResourceHoldItem, ResourceHoldList, ResourceItem, ResourceList, ResourceReleaseResult } from '../../contract/resources';
 import { createResource, listResources, presentResource, resourceNotFound, setAvailability, setResourceActive, updateResource } from '../../resources/directory';
 import { releaseHold } from '../../resources/holds';
-import { availabilityBody, releaseBody, resourceCreateBody, resourceListQuery, resourceUpdateBody } from '../../resources/schemas';
+import { availabilityBody, holdListQuery, releaseBody, resourceCreateBody, resourceListQuery, resourceUpdateBody } from '../../resources/schemas';
 import { recordAdminChange } from '../../admin/audit';
 import { canSeeCase, forbidden } from '../authorization';
 import { ProblemError } from '../problem';
@@ -78,6 +78,29 @@ export function resourcesRouter(deps: ApiDeps): Router {
       const q = parseQuery(resourceListQuery, req.query);
       const items = await listResources(deps.prisma, q);
       return { body: { items } satisfies Sent<ResourceList> };
+    }),
+  );
+
+  /** The units a case's interventions hold or held (for the case page's "Libera il posto"). */
+  router.get(
+    '/holds',
+    endpoint(deps, 'resource.release', async (req, ctx) => {
+      const q = parseQuery(holdListQuery, req.query);
+      const c = await deps.prisma.case.findUnique({ where: { id: q.caseId }, select: { id: true, competentComuneCode: true, eventComuneCode: true } });
+      if (c === null) throw new ProblemError(404, { detail: 'Caso non trovato' });
+      ctx.caseId = c.id;
+      if (!canSeeCase(ctx.actor, c)) throw forbidden('Caso di un altro Comune');
+      const holds = await deps.prisma.resourceHold.findMany({ where: { caseId: c.id }, include: { resource: { select: { name: true } } }, orderBy: [{ heldAt: 'asc' }, { resourceId: 'asc' }] });
+      const items = holds.map((x) => ({
+        taskId: x.taskId,
+        resourceId: x.resourceId,
+        resourceName: x.resource.name,
+        status: x.status as ResourceHoldItem['status'],
+        heldAt: x.heldAt,
+        releasedAt: x.releasedAt,
+        releaseReason: x.releaseReason as ResourceHoldItem['releaseReason'],
+      }));
+      return { body: { items } satisfies Sent<ResourceHoldList> };
     }),
   );
 

@@ -20,6 +20,7 @@ import {
 } from '../labels';
 import { useSession } from '../session';
 import { CoordinatorActions } from './CoordinatorActions';
+import { CaseResources } from '../components/CaseResources';
 
 /** The case file: where it stands, who is involved, tasks, deadlines, timeline and notes. */
 
@@ -119,6 +120,8 @@ export function CasePage({ id }: { id: string }) {
               </ul>
             </section>
           )}
+
+          <CaseResources caseId={c.id} />
 
           <section className="card card-body shadow-sm mb-3" aria-labelledby="tasks-title">
             <h2 id="tasks-title" className="h5">Attività</h2>
