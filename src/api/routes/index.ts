@@ -1,4 +1,5 @@
 import { type Express, Router } from 'express';
+import { adminTerritoryRouter } from './admin-territory';
 import { supervisionRouter } from './supervision';
 import { authRouter } from './auth';
 import { casesRouter } from './cases';
@@ -8,6 +9,8 @@ import { referenceRouter } from './reference';
 import { requestsRouter } from './requests';
 import { adminResourcesRouter, resourcesRouter } from './resources';
 import { tasksRouter } from './tasks';
+import { milestonesRouter } from './milestones';
+import { documentsRouter } from './documents';
 
 export type { ApiDeps } from './context';
 
@@ -25,6 +28,9 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use(docsRouter());
   api.use('/auth', authRouter(deps));
   api.use(authenticate(deps));
+  const milestones = milestonesRouter(deps);
+  api.use('/cases', milestones.cases, documentsRouter(deps));
+  api.use('/milestones', milestones.ledger);
   api.use('/cases', casesRouter(deps));
   api.use('/tasks', tasksRouter(deps));
   api.use('/requests', requestsRouter(deps));
@@ -32,5 +38,6 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/reference', referenceRouter(deps));
   api.use('/admin/resources', adminResourcesRouter(deps));
   api.use('/resources', resourcesRouter(deps));
+  api.use('/admin', adminTerritoryRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }

@@ -5,7 +5,7 @@ import { createResource, listResources, presentResource, resourceNotFound, setAv
 import { releaseHold } from '../../resources/holds';
 import { availabilityBody, holdListQuery, releaseBody, resourceCreateBody, resourceListQuery, resourceUpdateBody } from '../../resources/schemas';
 import { recordAdminChange } from '../../admin/audit';
-import { canSeeCase, forbidden } from '../authorization';
+import { canSeeCase } from '../authorization';
 import { ProblemError } from '../problem';
 import { type ApiDeps, endpoint, parseBody, parseQuery } from './context';
 
@@ -86,10 +86,9 @@ export function resourcesRouter(deps: ApiDeps): Router {
     '/holds',
     endpoint(deps, 'resource.release', async (req, ctx) => {
       const q = parseQuery(holdListQuery, req.query);
-      const c = await deps.prisma.case.findUnique({ where: { id: q.caseId }, select: { id: true, competentComuneCode: true, eventComuneCode: true } });
-      if (c === null) throw new ProblemError(404, { detail: 'Caso non trovato' });
+      const c = await deps.prisma.case.findUnique({ where: { id: q.caseId }, select: { id: true, ambitoId: true, competentComuneCode: true, eventComuneCode: true } });
+      if (c === null || !canSeeCase(ctx.actor, c)) throw new ProblemError(404, { detail: 'Caso non trovato' });
       ctx.caseId = c.id;
-      if (!canSeeCase(ctx.actor, c)) throw forbidden('Caso di un altro Comune');
       const holds = await deps.prisma.resourceHold.findMany({ where: { caseId: c.id }, include: { resource: { select: { name: true } } }, orderBy: [{ heldAt: 'asc' }, { resourceId: 'asc' }] });
       const items = holds.map((x) => ({
         taskId: x.taskId,
@@ -120,10 +119,10 @@ export function resourcesRouter(deps: ApiDeps): Router {
       const id = resourceId(req.params.id);
       const body = parseBody(releaseBody, req.body);
       const hold = await deps.prisma.resourceHold.findUnique({ where: { taskId_resourceId: { taskId: body.taskId, resourceId: id } } });
-      const c = hold === null ? null : await deps.prisma.case.findUnique({ where: { id: hold.caseId }, select: { id: true, competentComuneCode: true, eventComuneCode: true } });
-      if (hold === null || c === null) throw new ProblemError(404, { detail: 'Nessuna attivazione di questa risorsa per l’attività indicata' });
+      const c = hold === null ? null : await deps.prisma.case.findUnique({ where: { id: hold.caseId }, select: { id: true, ambitoId: true, competentComuneCode: true, eventComuneCode: true } });
+      // Out of the actor's scope is the same 404 as no such hold (SCOPE-API).
+      if (hold === null || c === null || !canSeeCase(ctx.actor, c)) throw new ProblemError(404, { detail: 'Nessuna attivazione di questa risorsa per l’attività indicata' });
       ctx.caseId = c.id;
-      if (!canSeeCase(ctx.actor, c)) throw forbidden('Attività di un caso di un altro Comune');
       const result = await deps.prisma.$transaction(async (tx) => {
         const before = await presentResource(tx, id);
         if (!(await releaseHold(tx, { taskId: body.taskId, resourceId: id }, ctx.actor.userId))) {
