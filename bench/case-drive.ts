@@ -86,8 +86,9 @@ export async function driveStandardCase(call: ApiCall): Promise<string> {
   await when(call, 'operatore1', 'POST', `${task(1)}/complete`, { form: { etaMinutes: 20 } });
   await when(call, 'operatore1', 'POST', `${task(2)}/complete`, { form: { questions: RISK_QUESTIONS } });
   const activatedAt = new Date().toISOString();
+  // No directory resource: concurrent cases would run the demo dormitory out of beds (src/resources/holds.ts).
   await when(call, 'operatore1', 'POST', `${task(3)}/complete`, {
-    form: { outcome: 'placed', resourcesActivated: [{ resourceId: 'rhodense-dormitorio-rho', type: 'emergency_bed', activatedAt }] },
+    form: { outcome: 'placed', resourcesActivated: [{ type: 'emergency_bed', activatedAt }] },
   });
   await moveHandoverIfWaiting(call, caseId);
   await when(call, 'as.rho', 'POST', `${task(4)}/complete`, { form: { takenOn: true, caseWorkerName: 'Dott.ssa Verdi' } });

@@ -150,8 +150,10 @@ export const forms = {
       ...extra,
     };
   },
+  // No directory resource: each one activated holds a unit (src/resources/holds.ts), and a load
+  // driver with many open cases would run the demo dormitory out of beds.
   interventionPlaced: () => ({
-    resourcesActivated: [{ resourceId: 'rhodense-dormitorio-rho', type: 'emergency_bed', activatedAt: now() }],
+    resourcesActivated: [{ type: 'emergency_bed', activatedAt: now() }],
     visits: [{ at: now(), place: 'Stazione' }],
     outcome: 'placed',
   }),

@@ -33,3 +33,18 @@ export interface ResourceReleaseResult {
   resource: ResourceItem;
   released: { taskId: string; resourceId: string; caseId: string };
 }
+
+/** A unit an intervention of the case holds (or held) of a directory resource. */
+export interface ResourceHoldItem {
+  taskId: string;
+  resourceId: string;
+  resourceName: string;
+  status: 'held' | 'confirmed' | 'released';
+  heldAt: string;
+  releasedAt: string | null;
+  releaseReason: 'rejected' | 'released' | 'case_closed' | null;
+}
+
+export interface ResourceHoldList {
+  items: ResourceHoldItem[];
+}

@@ -66,6 +66,8 @@ export const resourceListQuery = z
   })
   .strict();
 
+export const holdListQuery = z.object({ caseId: z.uuid('id di caso').describe('Caso') }).strict();
+
 export const releaseBody = z.object({ taskId: z.string().regex(/^[0-9a-f-]{36}-t\d{1,6}$/, 'id di attività').describe('Attività di intervento') }).strict();
 
 export type ResourceCreate = z.output<typeof resourceCreateBody>;

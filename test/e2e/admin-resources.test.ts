@@ -99,7 +99,7 @@ describe('Rete delle risorse', () => {
     120_000,
   );
 
-  it('the operator picks the resource in the intervention form: the last free bed is held', () =>
+  it('the operator picks the resource in the intervention form: the last free bed is held, then released from the case page', () =>
     withScreenshotsOnFailure(pages, 'operator-picker', async () => {
       const caseId = await createCase(h);
       const takeCharge = await activeTask(h, caseId, 'take_charge');
@@ -132,6 +132,13 @@ describe('Rete delle risorse', () => {
       await row.getByText('1 in uso per interventi').waitFor();
       expect(await row.getByLabel(`Posti liberi: ${NAME}`).inputValue()).toBe('0');
       await expect(op.getByRole('button', { name: 'Aggiungi una risorsa' }).count()).resolves.toBe(0);
+
+      // The person leaves the bed: the operator gives the unit back from the case page.
+      await op.goto(`${server.url}/#/casi/${caseId}`);
+      await op.getByRole('button', { name: `Libera il posto: ${NAME}` }).click();
+      await op.getByTestId('alert-success').filter({ hasText: `Posto liberato: ${NAME}` }).waitFor();
+      await op.getByTestId('case-resources').getByText(/liberato il/).waitFor();
+      expect((await h.prisma.resource.findUniqueOrThrow({ where: { id: RESOURCE } })).available).toBe(1);
     }),
     180_000,
   );

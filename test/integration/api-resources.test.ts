@@ -200,6 +200,10 @@ describe('interventions hold units', () => {
     await eventually('hold confirmed by the persistence activity', async () => ((await holdsOf(r.id))[0]?.status === 'confirmed' ? true : undefined));
     expect(await h.prisma.resourceActivation.count({ where: { caseId: first.caseId, resourceId: r.id } })).toBe(1);
 
+    const listed = await request(h.app).get('/api/resources/holds').query({ caseId: first.caseId }).set(...bearer(h, 'operatore1'));
+    expect(listed.status).toBe(200);
+    expect((listed.body as { items: unknown[] }).items).toEqual([expect.objectContaining({ taskId: first.taskId, resourceId: r.id, resourceName: r.name, status: 'confirmed' })]);
+    expect((await request(h.app).get('/api/resources/holds').query({ caseId: first.caseId }).set(...bearer(h, 'as.lainate'))).status).toBe(403);
     const released = await request(h.app).post(`/api/resources/${r.id}/release`).set(...bearer(h, 'operatore1')).send({ taskId: first.taskId });
     expect(released.status).toBe(200);
     expect((await resource(r.id)).available).toBe(3);
@@ -243,7 +247,7 @@ describe('interventions hold units', () => {
     expect(await h.prisma.actionRequest.count({ where: { taskId: loserTask, action: 'task.complete' } })).toBe(0);
   }, 120_000);
 
-  it('a completion the workflow rejects gives the unit back; a retry with the same Idempotency-Key holds nothing more', async () => {
+  it('a completion the workflow rejects gives the unit back; retries with the same Idempotency-Key hold nothing more and replay the first answer', async () => {
     const r = await create(newResource({ capacity: 2 }));
     const c = await caseAtIntervention('operatore1');
     const rejected = await completeIntervention(c.taskId, 'operatore2', placedIn(r.id));
@@ -256,6 +260,10 @@ describe('interventions hold units', () => {
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
     expect((await resource(r.id)).available).toBe(1);
+    // Even once the resource is deactivated, the retry gets the first answer (not a 422).
+    await request(h.app).post(`/api/admin/resources/${r.id}/deactivate`).set(...bearer(h, 'coordinatore'));
+    expect((await send()).status).toBe(200);
+    expect((await h.prisma.resource.findUniqueOrThrow({ where: { id: r.id } })).available).toBe(1);
     await eventually('hold confirmed', async () => ((await holdsOf(r.id))[0]?.status === 'confirmed' ? true : undefined));
     expect(await holdsOf(r.id)).toHaveLength(1);
   }, 120_000);

@@ -226,5 +226,5 @@ export async function logout(token: string): Promise<void> {
 // ------------------------------------------------------------------ shapes of the API answers
 
 export type { CaseFile, CaseRow, CaseState, CaseTask, Comune, Page, TaskDetail, TaskItem, UserRef } from '../../src/contract/api';
-export type { ResourceItem, ResourceList } from '../../src/contract/resources';
 export type { AdminUser, AdminUserList, AdminUserWithPassword } from '../../src/contract/users';
+export type { ResourceHoldItem, ResourceHoldList, ResourceItem, ResourceList } from '../../src/contract/resources';

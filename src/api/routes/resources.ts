@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { Sent } from '../../contract/api';
-import type { ResourceItem, ResourceList, ResourceReleaseResult } from '../../contract/resources';
+import type { ResourceHoldItem, ResourceHoldList, ResourceItem, ResourceList, ResourceReleaseResult } from '../../contract/resources';
 import { createResource, listResources, presentResource, resourceNotFound, setAvailability, setResourceActive, updateResource } from '../../resources/directory';
 import { releaseHold } from '../../resources/holds';
-import { availabilityBody, releaseBody, resourceCreateBody, resourceListQuery, resourceUpdateBody } from '../../resources/schemas';
+import { availabilityBody, holdListQuery, releaseBody, resourceCreateBody, resourceListQuery, resourceUpdateBody } from '../../resources/schemas';
 import { recordAdminChange } from '../../admin/audit';
 import { canSeeCase } from '../authorization';
 import { ProblemError } from '../problem';
@@ -81,6 +81,28 @@ export function resourcesRouter(deps: ApiDeps): Router {
     }),
   );
 
+  /** The units a case's interventions hold or held (for the case page's "Libera il posto"). */
+  router.get(
+    '/holds',
+    endpoint(deps, 'resource.release', async (req, ctx) => {
+      const q = parseQuery(holdListQuery, req.query);
+      const c = await deps.prisma.case.findUnique({ where: { id: q.caseId }, select: { id: true, ambitoId: true, competentComuneCode: true, eventComuneCode: true } });
+      if (c === null || !canSeeCase(ctx.actor, c)) throw new ProblemError(404, { detail: 'Caso non trovato' });
+      ctx.caseId = c.id;
+      const holds = await deps.prisma.resourceHold.findMany({ where: { caseId: c.id }, include: { resource: { select: { name: true } } }, orderBy: [{ heldAt: 'asc' }, { resourceId: 'asc' }] });
+      const items = holds.map((x) => ({
+        taskId: x.taskId,
+        resourceId: x.resourceId,
+        resourceName: x.resource.name,
+        status: x.status as ResourceHoldItem['status'],
+        heldAt: x.heldAt,
+        releasedAt: x.releasedAt,
+        releaseReason: x.releaseReason as ResourceHoldItem['releaseReason'],
+      }));
+      return { body: { items } satisfies Sent<ResourceHoldList> };
+    }),
+  );
+
   router.patch(
     '/:id/availability',
     endpoint(deps, 'resource.availability', async (req, ctx) => {
@@ -98,7 +120,7 @@ export function resourcesRouter(deps: ApiDeps): Router {
       const body = parseBody(releaseBody, req.body);
       const hold = await deps.prisma.resourceHold.findUnique({ where: { taskId_resourceId: { taskId: body.taskId, resourceId: id } } });
       const c = hold === null ? null : await deps.prisma.case.findUnique({ where: { id: hold.caseId }, select: { id: true, ambitoId: true, competentComuneCode: true, eventComuneCode: true } });
-      // A case outside the actor's scope answers as if the hold did not exist (like every case route).
+      // Out of the actor's scope is the same 404 as no such hold (SCOPE-API).
       if (hold === null || c === null || !canSeeCase(ctx.actor, c)) throw new ProblemError(404, { detail: 'Nessuna attivazione di questa risorsa per l’attività indicata' });
       ctx.caseId = c.id;
       const result = await deps.prisma.$transaction(async (tx) => {

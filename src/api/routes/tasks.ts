@@ -210,9 +210,15 @@ export function tasksRouter(deps: ApiDeps): Router {
       const form = validateTaskForm(task.type, body.form);
       if (!form.ok) throw caseErrorProblem('INVALID_FORM', 'Modulo non valido', form.issues);
       const args = { taskId: task.id, actor: caseActorOf(ctx.actor), form: body.form, submittedAt: body.submittedAt ?? new Date().toISOString() };
-      // An intervention takes a unit of each directory resource it activates before the update is sent.
-      const activated = task.type === 'intervention' ? await activatedResources(deps.prisma, (form.data as TaskForm<'intervention'>).resourcesActivated) : [];
-      const hold = activated.length === 0 ? undefined : (requestId: string) => holdUnits(deps.prisma, { taskId: task.id, caseId: task.caseId, actorId: ctx.actor.userId, requestId, resources: activated });
+      // An intervention checks the directory resources it activates (422) and takes a unit of each
+      // (409 when none is left) on the first send only: a retry with the same key replays its answer.
+      const hold =
+        task.type === 'intervention'
+          ? async (requestId: string) => {
+              const resources = await activatedResources(deps.prisma, (form.data as TaskForm<'intervention'>).resourcesActivated);
+              await holdUnits(deps.prisma, { taskId: task.id, caseId: task.caseId, actorId: ctx.actor.userId, requestId, resources });
+            }
+          : undefined;
       return act('task.complete', ctx, req, task, completeTaskUpdate.name, args, body, hold);
     }),
   );

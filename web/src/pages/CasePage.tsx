@@ -22,6 +22,7 @@ import { useSession } from '../session';
 import { CoordinatorActions } from './CoordinatorActions';
 import { PersonHistory } from './PersonHistory';
 import { LegalDeadlines } from '../components/LegalDeadlines';
+import { CaseResources } from '../components/CaseResources';
 
 /** The case file: where it stands, who is involved, tasks, deadlines, timeline and notes. */
 
@@ -123,6 +124,8 @@ export function CasePage({ id }: { id: string }) {
               </ul>
             </section>
           )}
+
+          <CaseResources caseId={c.id} />
 
           <section className="card card-body shadow-sm mb-3" aria-labelledby="tasks-title">
             <h2 id="tasks-title" className="h5">Attività</h2>
