@@ -56,7 +56,7 @@ const STATUS_TEXT: Record<number, string> = {
 
 export async function apiFetch<T>(
   token: string | null,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
@@ -164,6 +164,7 @@ export function client(token: string | null) {
   return {
     get: async <T>(path: string) => (await apiFetch<T>(token, 'GET', path)).data,
     post: async <T>(path: string, body?: unknown, headers?: Record<string, string>) => apiFetch<T>(token, 'POST', path, body, headers),
+    put: async <T>(path: string, body: unknown) => (await apiFetch<T>(token, 'PUT', path, body)).data,
     /** A workflow action: Idempotency-Key, retries with the same key, 202 polled to its outcome. */
     act: <T = CaseState>(path: string, body?: unknown, options?: ActOptions) => act<T>(token, path, body, options),
   };
