@@ -7,6 +7,7 @@ import type { HandoverTarget, PendingSubmission, ScopeAssessment } from '../work
 import type { Notifier } from './notifier';
 import { taskColumns } from '../db/task-row';
 import { persistenceFailure } from './persistence-errors';
+import { confirmActivation, releaseCaseHolds } from '../resources/holds';
 import { persistMilestones } from '../milestones/derive';
 import { caseChange, type ChangeEventRow, recordChangeEvents, taskChanges } from '../alerts/change-events';
 import type {
@@ -196,6 +197,8 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
           }
         }
         for (const s of submissions) await persistSubmission(tx, caseId, s);
+        // A closed case gives back the resource units its interventions held (src/resources/holds.ts).
+        if (!stale && snapshot.status === 'closed') await releaseCaseHolds(tx, caseId);
         if (notifications.length > 0) {
           await tx.notification.createMany({
             data: notifications.map((n) => ({
@@ -252,6 +255,9 @@ async function persistSubmission(tx: Prisma.TransactionClient, caseId: string, s
       })),
       skipDuplicates: true,
     });
+    for (const r of f.resourcesActivated) {
+      if (r.resourceId !== undefined) await confirmActivation(tx, { taskId: s.taskId, caseId, resourceId: r.resourceId, byUserId: s.submittedById });
+    }
   }
   await tx.taskSubmission.createMany({
     data: [

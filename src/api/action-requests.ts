@@ -7,6 +7,7 @@ import type { CaseView } from '../workflows/definitions';
 import { caseStateOf } from './routes/views';
 import { loggableError, ProblemError, type ProblemFieldError } from './problem';
 import { temporalProblem } from './temporal-errors';
+import { releaseRequestHolds } from '../resources/holds';
 
 /**
  * Idempotent, honest workflow actions. Every mutating request has a request id: its
@@ -32,6 +33,12 @@ export interface ActionSpec {
   args: unknown[];
   /** The client's body as validated (before server defaults): hashed to detect key reuse. */
   body: unknown;
+  /**
+   * Runs once, on the first send, after the request row exists and just before the update goes
+   * out (e.g. holding resource units, src/resources/holds.ts). Throwing answers with that error
+   * and forgets the request: nothing was sent.
+   */
+  beforeSend?: (requestId: string) => Promise<void>;
 }
 
 export interface ActionDeps {
@@ -149,7 +156,7 @@ export async function runAction(deps: ActionDeps, actor: Actor, key: string | un
       row = await deps.prisma.actionRequest.findUniqueOrThrow({ where });
       return reuse(deps, row, hash);
     }
-    return firstSend(deps, row);
+    return firstSend(deps, row, spec.beforeSend);
   }
   return reuse(deps, row, hash);
 }
@@ -163,7 +170,7 @@ async function reuse(deps: ActionDeps, row: Row, hash: string): Promise<ActionOu
 }
 
 /** A new request: nothing may happen when Temporal cannot be reached, so check before sending. */
-async function firstSend(deps: ActionDeps, row: Row): Promise<ActionOutcome> {
+async function firstSend(deps: ActionDeps, row: Row, beforeSend: ActionSpec['beforeSend']): Promise<ActionOutcome> {
   const forget = () => deps.prisma.actionRequest.delete({ where: { id: row.id } }).catch(() => undefined);
   try {
     await deps.client.connection.withDeadline(Date.now() + PROBE_TIMEOUT_MS, () => deps.client.workflowService.getSystemInfo({}));
@@ -178,6 +185,14 @@ async function firstSend(deps: ActionDeps, row: Row): Promise<ActionOutcome> {
       deps.logger.warn({ err: loggableError(err), caseId: row.caseId }, 'case workflow start before an action failed');
       await forget();
       throw caseStarting();
+    }
+  }
+  if (beforeSend !== undefined) {
+    try {
+      await beforeSend(row.id);
+    } catch (err) {
+      await forget();
+      throw err;
     }
   }
   return attach(deps, row, deps.waitMs);
@@ -205,12 +220,17 @@ export async function attach(deps: Pick<ActionDeps, 'prisma' | 'client' | 'logge
     }
     outcome = { status: 'failed', httpStatus: problem.status, result: storeProblem(problem), problem };
   }
-  await deps.prisma.actionRequest
-    .update({
-      where: { id: row.id },
-      data: { status: outcome.status, httpStatus: outcome.httpStatus, result: outcome.result as Prisma.InputJsonValue, finishedAt: new Date() },
+  const failed = outcome.status === 'failed';
+  await deps.prisma
+    .$transaction(async (tx) => {
+      await tx.actionRequest.update({
+        where: { id: row.id },
+        data: { status: outcome.status, httpStatus: outcome.httpStatus, result: outcome.result as Prisma.InputJsonValue, finishedAt: new Date() },
+      });
+      // A rejected completion gives back the resource units held for it, with its final answer.
+      if (failed) await releaseRequestHolds(tx, row.id);
     })
-    // The change is applied: a failed write of its record must not turn it into an error (a later poll stores it).
+    // The change is applied (or rejected): a failed write of its record must not turn it into an error (a later poll stores it).
     .catch((err: unknown) => deps.logger.error({ err: loggableError(err), requestId: row.id }, 'action outcome not stored'));
   if (outcome.problem !== undefined) throw outcome.problem;
   return { kind: 'done', requestId: row.id, status: outcome.httpStatus, body: outcome.result };

@@ -1,7 +1,8 @@
 import { OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { intakeSchema } from '../cases/intake-schema';
-import { CASE_STATUSES, RISK_LEVELS, ROLES, STUCK_KINDS } from '../domain';
+import { CASE_STATUSES, NETWORK_RESOURCE_TYPES, RISK_LEVELS, ROLES, STUCK_KINDS } from '../domain';
+import { availabilityBody, releaseBody, resourceCreateBody, resourceListQuery, resourceUpdateBody } from '../resources/schemas';
 import { STEPS } from '../workflows/steps/registry';
 import { TASK_TYPES } from '../workflows/steps/registry';
 import { PERMISSIONS, type Action } from './authorization';
@@ -41,6 +42,18 @@ const problem = z
 const iso = z.string().describe('ISO 8601');
 const caseId = z.uuid();
 const taskId = z.string().regex(/^[0-9a-f-]{36}-t\d+$/);
+
+const resourceItem = z.object({
+  id: z.string(),
+  type: z.enum(NETWORK_RESOURCE_TYPES),
+  name: z.string(),
+  comuneCode: z.string().nullable(),
+  capacity: z.number().int().nullable(),
+  available: z.number().int().nullable().describe('Posti liberi ora; null se non si contano'),
+  inUse: z.number().int().describe('Posti tenuti da interventi'),
+  active: z.boolean(),
+  availability: z.object({ note: z.string().nullable(), updatedAt: iso.nullable(), updatedBy: z.object({ id: z.string(), displayName: z.string() }).nullable() }),
+});
 
 const caseSummary = z.object({
   id: caseId,
@@ -231,6 +244,14 @@ const OPERATIONS: Operation[] = [
     ok: { status: 200, description: 'Esito finale (stato del caso); 202 {status:"pending", requestId, pollUrl} se ancora in attesa', schema: caseState },
     errors: [401, 403, 404, 409, 422, 503],
   },
+  { method: 'get', path: '/api/admin/resources', summary: 'Rete delle risorse, anche disattivate (amministrazione)', action: 'resource.admin', ok: { status: 200, description: 'Risorse', schema: z.object({ items: z.array(resourceItem) }) }, errors: [401, 403] },
+  { method: 'post', path: '/api/admin/resources', summary: 'Aggiunge una risorsa alla rete', action: 'resource.admin', request: body(resourceCreateBody), ok: { status: 201, description: 'Risorsa creata', schema: resourceItem }, errors: [400, 401, 403, 422] },
+  { method: 'put', path: '/api/admin/resources/{id}', summary: 'Modifica una risorsa', action: 'resource.admin', request: { params: idParam('id', z.string()), ...body(resourceUpdateBody) }, ok: { status: 200, description: 'Risorsa', schema: resourceItem }, errors: [400, 401, 403, 404, 422] },
+  { method: 'post', path: '/api/admin/resources/{id}/deactivate', summary: 'Disattiva una risorsa (non più attivabile)', action: 'resource.admin', request: { params: idParam('id', z.string()) }, ok: { status: 200, description: 'Risorsa', schema: resourceItem }, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/admin/resources/{id}/activate', summary: 'Riattiva una risorsa', action: 'resource.admin', request: { params: idParam('id', z.string()) }, ok: { status: 200, description: 'Risorsa', schema: resourceItem }, errors: [401, 403, 404] },
+  { method: 'get', path: '/api/resources', summary: 'Risorse attive con posti liberi e ultimo aggiornamento', action: 'resource.list', request: { query: resourceListQuery }, ok: { status: 200, description: 'Risorse', schema: z.object({ items: z.array(resourceItem) }) }, errors: [400, 401, 403] },
+  { method: 'patch', path: '/api/resources/{id}/availability', summary: 'Aggiorna i posti liberi (0 ≤ posti ≤ capacità)', action: 'resource.availability', request: { params: idParam('id', z.string()), ...body(availabilityBody) }, ok: { status: 200, description: 'Risorsa', schema: resourceItem }, errors: [400, 401, 403, 404, 422] },
+  { method: 'post', path: '/api/resources/{id}/release', summary: 'Libera il posto tenuto da un intervento', action: 'resource.release', request: { params: idParam('id', z.string()), ...body(releaseBody) }, ok: { status: 200, description: 'Posto liberato', schema: z.object({ resource: resourceItem, released: z.object({ taskId, resourceId: z.string(), caseId }) }) }, errors: [400, 401, 403, 404, 409] },
   { method: 'get', path: '/api/reference/users', summary: 'Utenti attivi (per riassegnare un’attività)', action: 'task.reassign', request: { query: userListQuery }, ok: { status: 200, description: 'Utenti', schema: z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string(), role: z.enum(ROLES), comuneCode: z.string().nullable() })) }) }, errors: [400, 401, 403] },
 ];
 

@@ -34,7 +34,7 @@ export async function seedReferenceData(prisma: PrismaClient, data: ReferenceDat
         ambitoId: r.ambitoId,
         capacity: r.capacity?.total ?? null,
         capacityUnit: r.capacity?.unit ?? null,
-        availability: r.availability,
+        available: r.capacity?.total ?? null,
         contacts: r.contacts,
         address: r.address,
         confidential: r.confidentialAddress,

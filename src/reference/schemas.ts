@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NETWORK_RESOURCE_TYPES } from '../workflows/steps/intervention';
+import { CAPACITY_UNITS, NETWORK_RESOURCE_TYPES } from '../domain';
 import { assertValidCalendar, OfficeCalendarError } from '../calendar';
 
 /**
@@ -39,7 +39,7 @@ export const officeCalendarSchema = z
         verified: z.boolean().optional(),
       }),
     ),
-    extraClosures: z.array(z.object({ date: isoDate, reason: z.string().min(1) })),
+    extraClosures: z.array(z.object({ date: isoDate, until: isoDate.optional(), reason: z.string().min(1) })),
     extraOpenings: z.array(z.object({ date: isoDate, slots, reason: z.string().min(1) })).optional(),
   })
   .superRefine((calendar, ctx) => {
@@ -95,9 +95,9 @@ export const networkResourceSchema = z
     type: resourceTypeSchema,
     name: z.string().min(1),
     comuneIstatCode: istatCode.nullable(),
-    capacity: z.object({ total: z.number().int().nonnegative(), unit: z.enum(['posti', 'nuclei', 'pasti_giorno', 'mezzi']) }).nullable(),
-    availability: z.string().min(1),
-    contacts: z.object({ phone: z.string().min(1), email: z.email().optional(), notes: z.string().optional() }),
+    capacity: z.object({ total: z.number().int().nonnegative(), unit: z.enum(CAPACITY_UNITS) }).nullable(),
+    /** hours: when the resource takes people in (free text). */
+    contacts: z.object({ phone: z.string().min(1), email: z.email().optional(), hours: z.string().min(1).optional(), notes: z.string().optional() }),
     /** Protected placements: the address is never stored here, only shown to authorised roles. */
     confidentialAddress: z.boolean(),
     address: z.string().min(1).nullable(),

@@ -12,6 +12,7 @@ import { startMailSender } from '../alerts/mailer';
 import { createServiceMetrics } from '../api/metrics';
 import { startTracing, type Tracing } from '../telemetry/tracing';
 import { startReconciler } from '../cases/reconciler';
+import { startMilestoneSweeper } from '../milestones/sweeper';
 import { createAuth } from '../api/routes';
 import { databaseHealthCheck, temporalHealthCheck } from '../api/health';
 import { type AppConfig, redactUrl } from '../config';
@@ -279,6 +280,9 @@ export async function startWorker(opts: {
   // Alert e-mails from the notification outbox (SMTP_HOST set), outside the case workflow.
   const mailer = startMailSender({ prisma: opts.prisma, logger: opts.logger, settings: config.alerts });
   if (mailer) stack.defer('alert e-mail sender', () => mailer.stop());
+  // Legal deadlines: overdue ones marked missed, reminders at the Ambito's lead times.
+  const stopSweeper = startMilestoneSweeper({ prisma: opts.prisma, logger: opts.logger.child({ component: 'milestone-sweeper' }) }, config.reconcileIntervalSeconds);
+  stack.defer('milestone sweeper', stopSweeper);
   return { running };
 }
 

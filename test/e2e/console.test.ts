@@ -143,7 +143,7 @@ describe('the console on the real stack', () => {
 
       const op1 = await loginAs('operatore1');
       const op2 = await loginAs('operatore2');
-      await expect(menu(op1).getByRole('link').allTextContents()).resolves.toEqual(['Attività', 'Casi']);
+      await expect(menu(op1).getByRole('link').allTextContents()).resolves.toEqual(['Attività', 'Casi', 'Rete delle risorse']);
       const row = op1.getByTestId('available-tasks').locator('li', { hasText: reference }).filter({ hasText: 'Presa in carico' });
       await waitWithRefresh(op1, row);
       const taskId = (await row.getAttribute('data-task-id'))!;
@@ -206,7 +206,7 @@ describe('the console on the real stack', () => {
   it('coordinator: dashboard with stuck cases and counts; case page with deadlines; a note; moves the handover to now', () =>
     withScreenshotsOnFailure(pages, 'coordinator', async () => {
       const coord = await loginAs('coordinatore');
-      await expect(menu(coord).getByRole('link').allTextContents()).resolves.toEqual(['Cruscotto', 'Attività', 'Nuova segnalazione', 'Casi']);
+      await expect(menu(coord).getByRole('link').allTextContents()).resolves.toEqual(['Cruscotto', 'Attività', 'Nuova segnalazione', 'Casi', 'Rete delle risorse']);
       await coord.getByRole('heading', { name: 'Cruscotto di supervisione' }).waitFor();
       await waitWithRefresh(coord, coord.getByTestId('stuck-cases').locator('li').filter({ hasText: 'Nessun avanzamento' }));
       await waitWithRefresh(coord, coord.getByTestId('sla-chart').getByText(/prese in carico scadute: [1-9]/));

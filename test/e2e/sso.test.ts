@@ -147,7 +147,7 @@ describe('single sign-on in the console', () => {
       const page = await openConsole('sso-mapped');
       await ssoLogin(page, 'sso-operatore');
       await page.getByTestId('current-user').filter({ hasText: 'Operatore PIS 1 (demo)' }).waitFor();
-      await expect(menuItems(page)).resolves.toEqual(['Attività', 'Casi']);
+      await expect(menuItems(page)).resolves.toEqual(['Attività', 'Casi', 'Rete delle risorse']);
       // The session left the address bar and the history entry.
       expect(page.url()).not.toContain('sso=');
       const me = await request(server.url).get('/api/v1/auth/me').set('Authorization', `Bearer ${await tokenOf(page)}`);
@@ -159,7 +159,7 @@ describe('single sign-on in the console', () => {
       const page = await openConsole('sso-claims');
       await ssoLogin(page, 'sso-coordinatrice');
       await page.getByTestId('current-user').filter({ hasText: 'Coordinatrice SSO' }).waitFor();
-      await expect(menuItems(page)).resolves.toEqual(['Cruscotto', 'Attività', 'Nuova segnalazione', 'Casi']);
+      await expect(menuItems(page)).resolves.toEqual(['Cruscotto', 'Attività', 'Nuova segnalazione', 'Casi', 'Rete delle risorse']);
       const token = await tokenOf(page);
       const me = await request(server.url).get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
       expect(me.body).toMatchObject({ id: expect.stringMatching(/^oidc-[A-Za-z0-9_-]{32}$/) as unknown, role: 'coordinator', comuneCode: null });

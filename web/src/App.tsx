@@ -14,6 +14,7 @@ import { Inbox } from './pages/Inbox';
 import { Intake } from './pages/Intake';
 import { Login } from './pages/Login';
 import { TaskPage } from './pages/TaskPage';
+import { ResourcesPage } from './pages/admin/ResourcesPage';
 import { match, navigate, useRoute } from './router';
 import { SessionProvider, useSession, useSessionState } from './session';
 
@@ -29,6 +30,7 @@ export const NAV: NavItem[] = [
   { path: '/attivita', text: 'Attività', roles: ['emergency_operator', 'coordinator', 'social_worker'] },
   { path: '/nuova-segnalazione', text: 'Nuova segnalazione', roles: ['intake_operator', 'coordinator'] },
   { path: '/casi', text: 'Casi', roles: ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] },
+  { path: '/risorse', text: 'Rete delle risorse', roles: ['emergency_operator', 'coordinator', 'admin'] },
 ];
 
 /** The accessibility statement: for everyone, signed in or not (linked in the footer and on the login page). */
@@ -69,6 +71,8 @@ function Routes() {
       return <Inbox />;
     case '/nuova-segnalazione':
       return <Intake />;
+    case '/risorse':
+      return <ResourcesPage />;
     default:
       return <CasesList />;
   }

@@ -56,7 +56,7 @@ const STATUS_TEXT: Record<number, string> = {
 
 export async function apiFetch<T>(
   token: string | null,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
@@ -165,6 +165,7 @@ export function client(token: string | null) {
     get: async <T>(path: string) => (await apiFetch<T>(token, 'GET', path)).data,
     post: async <T>(path: string, body?: unknown, headers?: Record<string, string>) => apiFetch<T>(token, 'POST', path, body, headers),
     put: async <T>(path: string, body: unknown) => (await apiFetch<T>(token, 'PUT', path, body)).data,
+    patch: async <T>(path: string, body: unknown) => (await apiFetch<T>(token, 'PATCH', path, body)).data,
     /** A workflow action: Idempotency-Key, retries with the same key, 202 polled to its outcome. */
     act: <T = CaseState>(path: string, body?: unknown, options?: ActOptions) => act<T>(token, path, body, options),
   };
@@ -203,3 +204,4 @@ export async function logout(token: string): Promise<void> {
 // ------------------------------------------------------------------ shapes of the API answers
 
 export type { CaseFile, CaseRow, CaseState, CaseTask, Comune, Page, TaskDetail, TaskItem, UserRef } from '../../src/contract/api';
+export type { ResourceItem, ResourceList } from '../../src/contract/resources';

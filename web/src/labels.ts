@@ -23,6 +23,8 @@ export const flagLabel = label(L.FLAG_LABELS);
 export const outcomeLabel = label(L.OUTCOME_LABELS);
 export const timelineLabel = label(L.TIMELINE_LABELS);
 export const stuckLabel = label(L.STUCK_LABELS);
+export const resourceTypeLabel = label(L.RESOURCE_TYPE_LABELS);
+export const capacityUnitLabel = label(L.CAPACITY_UNIT_LABELS);
 
 export const DEADLINE_LABELS: Record<string, string> = {
   task: 'Scadenza attività',

@@ -1,4 +1,5 @@
 import { type Express, Router } from 'express';
+import { adminTerritoryRouter } from './admin-territory';
 import { supervisionRouter } from './supervision';
 import { authRouter } from './auth';
 import { casesRouter } from './cases';
@@ -6,9 +7,12 @@ import { type ApiDeps, authenticate } from './context';
 import { docsRouter } from './docs';
 import { referenceRouter } from './reference';
 import { requestsRouter } from './requests';
+import { adminResourcesRouter, resourcesRouter } from './resources';
 import { tasksRouter } from './tasks';
 import { dutyRouter } from '../../alerts/duty-router';
 import { eventsRouter } from '../../alerts/events-router';
+import { milestonesRouter } from './milestones';
+import { documentsRouter } from './documents';
 
 export type { ApiDeps } from './context';
 
@@ -26,6 +30,9 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use(docsRouter());
   api.use('/auth', authRouter(deps));
   api.use(authenticate(deps));
+  const milestones = milestonesRouter(deps);
+  api.use('/cases', milestones.cases, documentsRouter(deps));
+  api.use('/milestones', milestones.ledger);
   api.use('/cases', casesRouter(deps));
   api.use('/tasks', tasksRouter(deps));
   api.use('/requests', requestsRouter(deps));
@@ -33,5 +40,8 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use('/reference', referenceRouter(deps));
   api.use('/events', eventsRouter({ feed: deps.events, auth: deps.auth, prisma: deps.prisma, logger: deps.logger, heartbeatSeconds: deps.config.alerts.heartbeatSeconds }));
   api.use(dutyRouter(deps));
+  api.use('/admin/resources', adminResourcesRouter(deps));
+  api.use('/admin', adminTerritoryRouter(deps));
+  api.use('/resources', resourcesRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }

@@ -2,7 +2,6 @@ import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import {
-  type Actor,
   type CaseView,
   caseWorkflowId,
   getCaseQuery,
@@ -12,10 +11,12 @@ import {
 } from '../../workflows/definitions';
 import type { Sent, TaskItem } from '../../contract/api';
 import { taskColumns } from '../../db/task-row';
-import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/steps/registry';
-import { can, canSeeCase, caseScope, forbidden } from '../authorization';
+import { TASK_FORMS, type TaskForm, type TaskType, validateTaskForm } from '../../workflows/steps/registry';
+import type { Actor } from '../../domain';
+import { activatedResources, holdUnits } from '../../resources/holds';
+import { can, canSeeCase, caseActorOf, forbidden, taskScope } from '../authorization';
 import { ProblemError } from '../problem';
-import { runAction } from '../action-requests';
+import { type ActionSpec, runAction } from '../action-requests';
 import { caseErrorProblem, temporalProblem } from '../temporal-errors';
 import { requireInWindow, submittedAtWindow } from '../date-windows';
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
@@ -25,7 +26,7 @@ import { presentTaskRow } from './views';
 const ACTIVE = ['open', 'claimed'];
 /** How long a task read may wait for the workflow when the read model has no row yet. */
 const TASK_FALLBACK_TIMEOUT_MS = 5000;
-const CASE_SELECT = { id: true, reference: true, status: true, step: true, riskLevel: true, eventComuneCode: true, competentComuneCode: true } as const;
+const CASE_SELECT = { id: true, reference: true, status: true, step: true, riskLevel: true, ambitoId: true, eventComuneCode: true, competentComuneCode: true } as const;
 type TaskWithCase = Prisma.TaskGetPayload<{ include: { case: { select: typeof CASE_SELECT } } }>;
 
 function isTaskType(type: string): type is TaskType {
@@ -52,7 +53,7 @@ function listWhere(actor: Actor, q: ReturnType<typeof taskListQuery.parse>): Pri
     candidateRole: actor.role,
     ...(actor.role === 'social_worker' && { comuneCode: actor.comuneCode ?? '-' }),
   };
-  const and: Prisma.TaskWhereInput[] = [{ case: caseScope(actor) }];
+  const and: Prisma.TaskWhereInput[] = [taskScope(actor)];
   if (scope === 'mine') and.push(mine);
   else if (scope === 'available') and.push(available);
   else if (scope === undefined) and.push({ OR: [mine, available] });
@@ -75,7 +76,8 @@ export function tasksRouter(deps: ApiDeps): Router {
     const task = await deps.prisma.task.findUnique({ where: { id }, include: { case: { select: CASE_SELECT } } });
     if (task) {
       ctx.caseId = task.caseId;
-      if (!canSeeCase(ctx.actor, task.case)) throw forbidden('Attività di un caso di un altro Comune');
+      // Outside the actor's scope: as if it did not exist (the refusal is audited with the case id).
+      if (!canSeeCase(ctx.actor, task.case)) throw notFound('task');
       return task;
     }
     return taskFromWorkflow(ctx, id);
@@ -90,7 +92,7 @@ export function tasksRouter(deps: ApiDeps): Router {
     const c = await deps.prisma.case.findUnique({ where: { id: caseId }, select: { ...CASE_SELECT, workflowId: true } });
     if (!c) throw notFound('task');
     ctx.caseId = c.id;
-    if (!canSeeCase(ctx.actor, c)) throw forbidden('Attività di un caso di un altro Comune');
+    if (!canSeeCase(ctx.actor, c)) throw notFound('task');
     let view: CaseView;
     try {
       view = await withWorkflowDeadline(deps, () => deps.temporal.client.workflow.getHandle(c.workflowId).query(getCaseQuery), TASK_FALLBACK_TIMEOUT_MS);
@@ -111,13 +113,23 @@ export function tasksRouter(deps: ApiDeps): Router {
         status: view.status,
         step: view.step,
         riskLevel: view.risk?.level ?? c.riskLevel,
+        ambitoId: c.ambitoId,
         eventComuneCode: c.eventComuneCode,
         competentComuneCode: c.competentComuneCode,
       },
     };
   }
 
-  const act = async (action: 'task.claim' | 'task.complete' | 'task.reassign', ctx: RequestContext, req: Request, task: TaskWithCase, updateName: string, args: unknown, body: unknown) => {
+  const act = async (
+    action: 'task.claim' | 'task.complete' | 'task.reassign',
+    ctx: RequestContext,
+    req: Request,
+    task: TaskWithCase,
+    updateName: string,
+    args: unknown,
+    body: unknown,
+    beforeSend?: ActionSpec['beforeSend'],
+  ) => {
     const outcome = await runAction(actionDeps(deps), ctx.actor, idempotencyKeyOf(req), {
       action,
       caseId: task.caseId,
@@ -126,6 +138,7 @@ export function tasksRouter(deps: ApiDeps): Router {
       updateName,
       args: [args],
       body,
+      beforeSend,
     });
     return actionReply(outcome, ctx);
   };
@@ -182,7 +195,7 @@ export function tasksRouter(deps: ApiDeps): Router {
         throw new ProblemError(400, { detail: 'La presa in carico non ha corpo (o un oggetto vuoto)' });
       }
       const task = await visibleTask(ctx, String(req.params.id));
-      return act('task.claim', ctx, req, task, claimTaskUpdate.name, { taskId: task.id, actor: ctx.actor }, {});
+      return act('task.claim', ctx, req, task, claimTaskUpdate.name, { taskId: task.id, actor: caseActorOf(ctx.actor) }, {});
     }),
   );
 
@@ -196,8 +209,11 @@ export function tasksRouter(deps: ApiDeps): Router {
       // Validated here too, so a bad form never reaches the workflow.
       const form = validateTaskForm(task.type, body.form);
       if (!form.ok) throw caseErrorProblem('INVALID_FORM', 'Modulo non valido', form.issues);
-      const args = { taskId: task.id, actor: ctx.actor, form: body.form, submittedAt: body.submittedAt ?? new Date().toISOString() };
-      return act('task.complete', ctx, req, task, completeTaskUpdate.name, args, body);
+      const args = { taskId: task.id, actor: caseActorOf(ctx.actor), form: body.form, submittedAt: body.submittedAt ?? new Date().toISOString() };
+      // An intervention takes a unit of each directory resource it activates before the update is sent.
+      const activated = task.type === 'intervention' ? await activatedResources(deps.prisma, (form.data as TaskForm<'intervention'>).resourcesActivated) : [];
+      const hold = activated.length === 0 ? undefined : (requestId: string) => holdUnits(deps.prisma, { taskId: task.id, caseId: task.caseId, actorId: ctx.actor.userId, requestId, resources: activated });
+      return act('task.complete', ctx, req, task, completeTaskUpdate.name, args, body, hold);
     }),
   );
 
@@ -206,12 +222,14 @@ export function tasksRouter(deps: ApiDeps): Router {
     endpoint(deps, 'task.reassign', async (req, ctx) => {
       const body = parseBody(reassignTaskBody, req.body);
       const task = await visibleTask(ctx, String(req.params.id));
-      const assignee = await deps.prisma.user.findUnique({ where: { id: body.assigneeId } });
+      const assignee = await deps.prisma.user.findUnique({ where: { id: body.assigneeId }, include: { ambiti: { where: { ambitoId: task.case.ambitoId } } } });
       const fits =
         assignee !== null &&
         assignee.active &&
         assignee.role === task.candidateRole &&
-        (task.comuneCode === null || assignee.role !== 'social_worker' || assignee.comuneCode === task.comuneCode);
+        (task.comuneCode === null || assignee.role !== 'social_worker' || assignee.comuneCode === task.comuneCode) &&
+        // Someone who could not see the case cannot be given its task.
+        (assignee.role === 'social_worker' || assignee.ambiti.length > 0);
       if (!fits) {
         throw new ProblemError(422, {
           title: 'Validation Failed',
@@ -219,7 +237,7 @@ export function tasksRouter(deps: ApiDeps): Router {
           errors: [{ path: 'assigneeId', message: `serve un utente attivo con ruolo ${task.candidateRole}` }],
         });
       }
-      return act('task.reassign', ctx, req, task, reassignTaskUpdate.name, { taskId: task.id, actor: ctx.actor, assigneeId: assignee.id, reason: body.reason }, body);
+      return act('task.reassign', ctx, req, task, reassignTaskUpdate.name, { taskId: task.id, actor: caseActorOf(ctx.actor), assigneeId: assignee.id, reason: body.reason }, body);
     }),
   );
 

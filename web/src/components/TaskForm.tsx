@@ -96,15 +96,19 @@ export interface TaskFormProps {
   disabled?: boolean;
   /** Field issues from the server's verdict (422). */
   serverIssues?: FieldIssue[];
+  /** Widgets for some fields (e.g. the directory picker of the intervention form). */
+  fieldsUiSchema?: UiSchema;
+  /** Applied to the data on every change (e.g. a chosen resource fills in its type). */
+  onChangeData?: (data: Record<string, unknown>) => Record<string, unknown>;
   onSubmit: (form: Record<string, unknown>) => void;
 }
 
-export function TaskForm({ schema, submitText = 'Completa l’attività', disabled, serverIssues, onSubmit }: TaskFormProps) {
+export function TaskForm({ schema, submitText = 'Completa l’attività', disabled, serverIssues, fieldsUiSchema, onChangeData, onSubmit }: TaskFormProps) {
   const prepared: RJSFSchema = useMemo(() => prepareTaskSchema(schema), [schema]);
   const formValidator = useMemo(() => validatorFor(prepared), [prepared]);
   const [formData, setFormData] = useState<Record<string, unknown> | undefined>(undefined);
   const extraErrors = useMemo(() => (serverIssues && serverIssues.length > 0 ? issuesToErrorSchema(serverIssues) : undefined), [serverIssues]);
-  const uiSchema: UiSchema = { 'ui:submitButtonOptions': { submitText } };
+  const uiSchema: UiSchema = { ...fieldsUiSchema, 'ui:submitButtonOptions': { submitText } };
 
   function SubmitButton(props: SubmitButtonProps) {
     const label = props.uiSchema?.['ui:submitButtonOptions']?.submitText ?? submitText;
@@ -121,7 +125,10 @@ export function TaskForm({ schema, submitText = 'Completa l’attività', disabl
       uiSchema={uiSchema}
       validator={formValidator}
       formData={formData}
-      onChange={(e) => setFormData(e.formData as Record<string, unknown>)}
+      onChange={(e) => {
+        const data = e.formData as Record<string, unknown>;
+        setFormData(onChangeData ? onChangeData(data) : data);
+      }}
       onSubmit={(e) => onSubmit((e.formData ?? {}) as Record<string, unknown>)}
       onError={() => undefined}
       // An optional choice starts empty rather than on its first option.

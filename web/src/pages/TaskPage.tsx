@@ -1,6 +1,7 @@
-import { useState } from 'react';
-import { ApiError, type CaseState, type FieldIssue, PENDING_TEXT, type TaskDetail } from '../api';
-import { TaskForm } from '../components/TaskForm';
+import { useEffect, useMemo, useState } from 'react';
+import { ApiError, type CaseState, type FieldIssue, PENDING_TEXT, type ResourceList, type TaskDetail } from '../api';
+import { resourcePickerUiSchema, withDirectoryChoices } from '../components/ResourcePicker';
+import { TaskForm, type TaskFormProps } from '../components/TaskForm';
 import { Alert, ComuneName, DueBadge, ErrorAlert, Loading, PageTitle, RiskBadge } from '../components/ui';
 import { formatDateTime } from '../format';
 import { useLoad, useNow } from '../hooks';
@@ -16,12 +17,33 @@ export function completeVerdict(err: unknown): { verdict: Verdict; issues: Field
     if (err.status === 422) {
       return { verdict: { tone: 'danger', title: 'Modulo non accettato: correggere i campi indicati', text: err.issues.map((i) => i.message).join('; ') }, issues: err.issues };
     }
+    if (err.code === 'RESOURCE_UNAVAILABLE') {
+      return { verdict: { tone: 'warning', title: err.message, text: 'Il modulo non è stato registrato: scegliere un’altra risorsa.' }, issues: err.issues };
+    }
     if (err.code === 'NOT_ASSIGNEE') return { verdict: { tone: 'warning', title: 'L’attività è assegnata a un altro operatore' }, issues: [] };
     if (err.code === 'TASK_NOT_OPEN') return { verdict: { tone: 'warning', title: 'L’attività non è più aperta' }, issues: [] };
     if (err.code === 'CASE_CLOSED') return { verdict: { tone: 'warning', title: 'Il caso è chiuso' }, issues: [] };
     return { verdict: { tone: 'danger', title: 'Operazione non riuscita', text: err.message }, issues: err.issues };
   }
   return { verdict: { tone: 'danger', title: 'Operazione non riuscita', text: String(err) }, issues: [] };
+}
+
+/** The intervention form with the network directory's picker (free units shown, type filled in). */
+function InterventionForm(props: Omit<TaskFormProps, 'fieldsUiSchema' | 'onChangeData'>) {
+  const { api } = useSession();
+  const directory = useLoad(() => api.get<ResourceList>('/api/resources'), [api]);
+  const resources = directory.data?.items ?? [];
+  const ui = useMemo(() => resourcePickerUiSchema(resources), [resources]);
+  // After a verdict (e.g. the last bed went to someone else) the free units shown are refreshed.
+  useEffect(() => {
+    if (props.serverIssues !== undefined && props.serverIssues.length > 0) void directory.reload();
+  }, [props.serverIssues]);
+  return (
+    <>
+      {directory.error && <Alert tone="warning" title="Rete delle risorse non disponibile" focus={false}>Si può indicare comunque il tipo di risorsa attivata.</Alert>}
+      <TaskForm {...props} fieldsUiSchema={ui} onChangeData={(data) => withDirectoryChoices(data, resources)} />
+    </>
+  );
 }
 
 export function TaskPage({ id }: { id: string }) {
@@ -109,7 +131,11 @@ export function TaskPage({ id }: { id: string }) {
       {t.status === 'claimed' && mine && t.formSchema && (
         <section aria-labelledby="form-title" className="card card-body shadow-sm">
           <h2 id="form-title" className="h5">Modulo: {t.label}</h2>
-          <TaskForm schema={t.formSchema} disabled={busy} serverIssues={issues} onSubmit={(f) => void complete(f)} />
+          {t.type === 'intervention' ? (
+            <InterventionForm schema={t.formSchema} disabled={busy} serverIssues={issues} onSubmit={(f) => void complete(f)} />
+          ) : (
+            <TaskForm schema={t.formSchema} disabled={busy} serverIssues={issues} onSubmit={(f) => void complete(f)} />
+          )}
         </section>
       )}
       {t.status === 'completed' && (

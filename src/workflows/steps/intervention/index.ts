@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NETWORK_RESOURCE_TYPES } from '../../../domain';
 import { isoInstant, requiredText, text } from '../fields';
 import { defineStep, task } from '../step';
 
@@ -7,8 +8,8 @@ import { defineStep, task } from '../step';
  * `welfareRecheckMinutes` intervals, at most `maxWelfareRechecks` times.
  */
 
-/** What the network-resource directory holds (src/reference/schemas.ts). */
-export const NETWORK_RESOURCE_TYPES = ['emergency_bed', 'women_shelter', 'minor_first_reception', 'meal_service', 'transport', 'cav_on_call'] as const;
+/** What the network-resource directory holds (src/domain). */
+export { NETWORK_RESOURCE_TYPES };
 /** What an intervention can activate: a directory resource, a health service, or something else. */
 export const RESOURCE_TYPES = [...NETWORK_RESOURCE_TYPES, 'health_service', 'other'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
