@@ -215,12 +215,9 @@ class Sender {
     return undefined;
   }
 
-  /**
-   * The coordinators on duty; nobody on duty ⇒ every active coordinator. Users are not tied to an
-   * Ambito yet (one Ambito per installation): when they are, both sets narrow to `ambitoId`.
-   */
-  private async coordinators(_ambitoId: string): Promise<{ userIds: string[]; note: string }> {
-    const active = await this.prisma.user.findMany({ where: { role: 'coordinator', active: true }, select: { id: true } });
+  /** The case's Ambito's coordinators on duty; nobody on duty ⇒ every active coordinator of that Ambito. */
+  private async coordinators(ambitoId: string): Promise<{ userIds: string[]; note: string }> {
+    const active = await this.prisma.user.findMany({ where: { role: 'coordinator', active: true, ambiti: { some: { ambitoId } } }, select: { id: true } });
     const ids = active.map((u) => u.id);
     const onDuty = await this.prisma.dutyShift.findMany({ where: { to: null, userId: { in: ids } }, select: { userId: true } });
     if (onDuty.length > 0) return { userIds: [...new Set(onDuty.map((s) => s.userId))], note: 'on_duty' };

@@ -65,6 +65,8 @@ beforeAll(async () => {
   // A second coordinator, off duty, with an address.
   await h.prisma.user.create({ data: { id: 'u-coord2', username: 'coordinatore2', displayName: 'Coordinatrice 2', passwordHash: await hashPassword('demo-coord2-pis-x'), role: 'coordinator' } });
   await h.prisma.staffContact.create({ data: { userId: 'u-coord2', email: 'coordinatore2@pis.example' } });
+  const ambitoId = (await h.prisma.comune.findUniqueOrThrow({ where: { code: '015182' } })).ambitoId as string;
+  await h.prisma.userAmbito.create({ data: { userId: 'u-coord2', ambitoId } });
   smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Comune, Page, Role, Session } from './api';
 import { logout as logoutOnServer } from './api';
 import { ComuniProvider } from './components/ui';
+import { HeaderAlerts } from './components/HeaderAlerts';
+import { LiveEventsProvider } from './live';
 import { roleLabel } from './labels';
 import { Accessibility } from './pages/Accessibility';
 import { CasePage } from './pages/CasePage';
@@ -127,6 +129,7 @@ function Shell() {
             <button type="button" className="btn btn-sm btn-outline-light ms-2" onClick={logout}>
               Esci
             </button>
+            <HeaderAlerts />
           </div>
         </div>
         <nav aria-label="Menu principale" className="pis-nav">
@@ -178,7 +181,9 @@ export function App() {
   }
   return (
     <SessionProvider session={session} onLogout={logout}>
-      <Shell />
+      <LiveEventsProvider session={session}>
+        <Shell />
+      </LiveEventsProvider>
     </SessionProvider>
   );
 }

@@ -3,6 +3,7 @@ import { ApiError, type CaseFile } from '../api';
 import { Alert, ComuneName, DueBadge, ErrorAlert, Loading, PageTitle, RiskBadge } from '../components/ui';
 import { formatDateTime, formatLongDateTime } from '../format';
 import { useLoad, useNow } from '../hooks';
+import { FALLBACK_REFRESH_MS, useLiveRefresh } from '../live';
 import {
   categoryLabel,
   dangerLabel,
@@ -26,10 +27,13 @@ import { CaseResources } from '../components/CaseResources';
 
 /** The case file: where it stands, who is involved, tasks, deadlines, timeline and notes. */
 
+const CASE_EVENTS = ['case.changed', 'task.available', 'task.changed', 'task.closed'] as const;
+
 export function CasePage({ id }: { id: string }) {
   const { api, session } = useSession();
   const now = useNow(15_000);
-  const file = useLoad(() => api.get<CaseFile>(`/api/cases/${encodeURIComponent(id)}`), [api, id], 15_000);
+  const file = useLoad(() => api.get<CaseFile>(`/api/cases/${encodeURIComponent(id)}`), [api, id], FALLBACK_REFRESH_MS);
+  useLiveRefresh(CASE_EVENTS, file.reload, (e) => e.data.caseId === id);
 
   if (!file.data) {
     if (file.error) {

@@ -3,6 +3,7 @@ import type { CaseRow, Page } from '../api';
 import { ComuneName, ErrorAlert, Loading, PageTitle, RiskBadge } from '../components/ui';
 import { formatDateTime } from '../format';
 import { useLoad } from '../hooks';
+import { FALLBACK_REFRESH_MS, useLiveRefresh } from '../live';
 import { STATUS_LABELS, statusLabel, stepLabel } from '../labels';
 import { useSession } from '../session';
 
@@ -10,7 +11,8 @@ import { useSession } from '../session';
 export function CasesList() {
   const { api, session } = useSession();
   const [status, setStatus] = useState('active');
-  const list = useLoad(() => api.get<Page<CaseRow>>(`/api/cases?status=${status}&limit=100`), [api, status], 20_000);
+  const list = useLoad(() => api.get<Page<CaseRow>>(`/api/cases?status=${status}&limit=100`), [api, status], FALLBACK_REFRESH_MS);
+  useLiveRefresh(['case.changed'], list.reload);
   const canOpen = session.user.role !== 'admin';
   return (
     <>

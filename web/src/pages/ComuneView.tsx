@@ -3,6 +3,7 @@ import { type CaseRow, type Page, PENDING_TEXT, type TaskItem } from '../api';
 import { Alert, ComuneName, DueBadge, ErrorAlert, Loading, PageTitle, RiskBadge } from '../components/ui';
 import { formatDateTime, formatLongDateTime } from '../format';
 import { useLoad, useNow } from '../hooks';
+import { FALLBACK_REFRESH_MS, useLiveRefresh } from '../live';
 import { categoryLabel, outcomeLabel, statusLabel } from '../labels';
 import { navigate } from '../router';
 import { useSession } from '../session';
@@ -14,7 +15,8 @@ export function ComuneView() {
   const { api, session } = useSession();
   const now = useNow(15_000);
   const [verdict, setVerdict] = useState<{ tone: 'warning' | 'danger' | 'info'; text: string }>();
-  const acks = useLoad(() => api.get<Page<TaskItem>>('/api/tasks?type=handover_ack&limit=100'), [api], 15_000);
+  const acks = useLoad(() => api.get<Page<TaskItem>>('/api/tasks?type=handover_ack&limit=100'), [api], FALLBACK_REFRESH_MS);
+  useLiveRefresh(['task.available', 'task.changed', 'task.closed'], acks.reload);
   const incoming = useLoad(
     async () => {
       const [handover, waiting, closed] = await Promise.all([

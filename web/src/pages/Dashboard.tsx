@@ -3,14 +3,46 @@ import type { ScanStatus as TemporalScanStatus, StuckReportPage as StuckReport, 
 import { ApiError, type Page, PENDING_TEXT, type TaskItem } from '../api';
 import { Alert, ComuneName, ErrorAlert, Loading, PageTitle, useComuni } from '../components/ui';
 import { formatDateTime, formatDuration } from '../format';
+import type { OnDutyList } from '../../../src/contract/alerts';
 import { useLoad } from '../hooks';
-import { riskLabel, statusLabel, stepLabel, stuckLabel } from '../labels';
+import { FALLBACK_REFRESH_MS, useLiveRefresh } from '../live';
+import { riskLabel, roleLabel, statusLabel, stepLabel, stuckLabel } from '../labels';
 import { useSession } from '../session';
 import { CoordinatorActions } from './CoordinatorActions';
 
-/** The coordinator's dashboard: stuck cases with reason and age, counts, SLA breaches; refreshed every 15 s. */
+/** The coordinator's dashboard: stuck cases with reason and age, counts, SLA breaches, who is on duty; refreshed by the push stream (every 60 s otherwise). */
 
-const REFRESH_MS = 15_000;
+/** Pushed changes refresh at once; time-based states (stuck by age) at least this often. */
+const REFRESH_MS = FALLBACK_REFRESH_MS;
+const SUPERVISION_EVENTS = ['summary.changed', 'case.changed', 'task.available', 'task.changed', 'task.closed'] as const;
+
+/** "In servizio": who is on duty now (PUT /api/me/duty from the header's toggle). */
+function OnDutyPanel() {
+  const { api } = useSession();
+  const duty = useLoad(() => api.get<OnDutyList>('/api/duty'), [api], REFRESH_MS);
+  useLiveRefresh(['duty.changed'], duty.reload);
+  return (
+    <section aria-labelledby="duty-title" className="mb-4">
+      <h2 id="duty-title" className="h5">
+        In servizio {duty.data && <span className="badge bg-success">{duty.data.items.length}</span>}
+      </h2>
+      <ErrorAlert error={duty.error} />
+      {!duty.data ? (
+        <Loading />
+      ) : duty.data.items.length === 0 ? (
+        <p className="text-muted" data-testid="on-duty-empty">Nessuno in servizio: le escalation vanno per e-mail a tutti i coordinatori attivi.</p>
+      ) : (
+        <ul className="list-inline mb-0" data-testid="on-duty">
+          {duty.data.items.map((p) => (
+            <li key={p.userId} className="list-inline-item badge bg-light text-dark border me-1">
+              {p.displayName} · {roleLabel(p.role)} · dalle {formatDateTime(p.since)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
 
 const TASK_TYPE_SHORT: Record<string, string> = {
   take_charge: 'Presa in carico',
@@ -125,6 +157,7 @@ export function Dashboard() {
   useComuni();
   const stuck = useLoad(() => api.get<StuckReport>('/api/supervision/stuck'), [api], REFRESH_MS);
   const summary = useLoad(() => api.get<Summary>('/api/supervision/summary'), [api], REFRESH_MS);
+  useLiveRefresh(SUPERVISION_EVENTS, () => Promise.all([stuck.reload(), summary.reload()]));
   const [open, setOpen] = useState<string>();
   const isCoordinator = session.user.role === 'coordinator';
   const reload = async () => { await Promise.all([stuck.reload(), summary.reload()]); };
@@ -134,10 +167,11 @@ export function Dashboard() {
     <>
       <PageTitle>Cruscotto di supervisione</PageTitle>
       <p className="small text-muted" aria-live="polite">
-        Aggiornamento automatico ogni {REFRESH_MS / 1000} secondi{s ? ` · ultimo: ${formatDateTime(s.generatedAt)}` : ''}.
+        Aggiornamento automatico a ogni cambiamento{s ? ` · ultimo: ${formatDateTime(s.generatedAt)}` : ''}.
         <button type="button" className="btn btn-link btn-sm" onClick={() => void reload()}>Aggiorna ora</button>
       </p>
       <ErrorAlert error={stuck.error ?? summary.error} title="Aggiornamento non riuscito" />
+      <OnDutyPanel />
       {stuck.data?.temporalScan && !stuck.data.temporalScan.ok && <TemporalScanWarning status={stuck.data.temporalScan} />}
       {stuck.data?.worker && !stuck.data.worker.polling && (
         <div className="alert alert-danger" role="alert">Nessun worker attivo sulla coda {stuck.data.worker.taskQueue}: i casi non avanzano.</div>

@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { ApiError, type Page, PENDING_TEXT, type TaskItem } from '../api';
 import { Alert, ComuneName, DueBadge, ErrorAlert, Loading, PageTitle, RiskBadge } from '../components/ui';
 import { useLoad, useNow } from '../hooks';
+import { FALLBACK_REFRESH_MS, useLiveRefresh } from '../live';
 import { roleLabel, statusLabel, taskStatusLabel } from '../labels';
 import { navigate } from '../router';
 import { useSession } from '../session';
 
-/** My tasks and my role's unclaimed ones, soonest due first, refreshed every 10 s. */
+/** My tasks and my role's unclaimed ones, soonest due first, refreshed when the push stream says a task changed (every 60 s otherwise). */
 
 export function claimVerdict(err: unknown): { tone: 'warning' | 'danger'; text: string } {
   if (err instanceof ApiError) {
@@ -41,13 +42,16 @@ function TaskRow({ task, now, action }: { task: TaskItem; now: number; action: R
   );
 }
 
+const TASK_EVENTS = ['task.available', 'task.changed', 'task.closed'] as const;
+
 export function Inbox() {
   const { api, session } = useSession();
   const now = useNow(15_000);
   const [verdict, setVerdict] = useState<{ tone: 'success' | 'warning' | 'danger' | 'info'; text: string }>();
   const [busy, setBusy] = useState<string>();
-  const mine = useLoad(() => api.get<Page<TaskItem>>('/api/tasks?scope=mine&limit=100'), [api], 10_000);
-  const available = useLoad(() => api.get<Page<TaskItem>>('/api/tasks?scope=available&limit=100'), [api], 10_000);
+  const mine = useLoad(() => api.get<Page<TaskItem>>('/api/tasks?scope=mine&limit=100'), [api], FALLBACK_REFRESH_MS);
+  const available = useLoad(() => api.get<Page<TaskItem>>('/api/tasks?scope=available&limit=100'), [api], FALLBACK_REFRESH_MS);
+  useLiveRefresh(TASK_EVENTS, () => Promise.all([mine.reload(), available.reload()]));
 
   async function claim(task: TaskItem) {
     setBusy(task.id);
@@ -68,7 +72,7 @@ export function Inbox() {
     <>
       <PageTitle>Attività</PageTitle>
       <p className="small text-muted">
-        Aggiornamento automatico ogni 10 secondi.
+        Aggiornamento automatico all’arrivo di nuove attività.
         <button type="button" className="btn btn-link btn-sm" onClick={() => void Promise.all([mine.reload(), available.reload()])}>Aggiorna ora</button>
       </p>
       {verdict && <Alert tone={verdict.tone}>{verdict.text}</Alert>}
