@@ -23,6 +23,7 @@ import { handoverMoveWindow, reportedAtWindow, requireInWindow } from '../date-w
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { CASE_ID, caseDetailQuery, caseListQuery, emptyBody, moveHandoverBody, noteBody, reasonBody } from './schemas';
 import { caseStateOf, presentTaskRow } from './views';
+import { type CaseCountFilter, counterScope, countCases } from '../../readmodel/counters';
 import type { CaseFile, CaseRow, Page, Sent } from '../../contract/api';
 import type { Role } from '../../domain';
 import type { TimelineKind } from '../../workflows/steps/registry';
@@ -65,10 +66,20 @@ export async function visibleCase(deps: ApiDeps, ctx: RequestContext, id: string
   return c;
 }
 
-/** Above this many matches the case list reports `totalCapped` rather than an exact total. */
-export const COUNT_CAP = 10_000;
+/** The list's filters as counter buckets (src/readmodel/counters.ts). */
+function countFilter(q: ReturnType<typeof caseListQuery.parse>): CaseCountFilter {
+  return {
+    statuses: q.status === 'active' ? RUNNING_STATUSES : q.status === undefined ? undefined : [q.status],
+    step: q.step,
+    risk: q.risk,
+    category: q.category,
+    overdue: q.overdue,
+    comune: q.comune,
+  };
+}
 
-function listWhere(actor: Actor, q: ReturnType<typeof caseListQuery.parse>): Prisma.CaseWhereInput {
+/** The case list's filter for an actor (its scope included). */
+export function listWhere(actor: Actor, q: ReturnType<typeof caseListQuery.parse>): Prisma.CaseWhereInput {
   const and: Prisma.CaseWhereInput[] = [caseScope(actor)];
   if (q.status === 'active') and.push({ status: { in: RUNNING_STATUSES } }); // IN, not <>: the status index applies
   else if (q.status !== undefined) and.push({ status: q.status });
@@ -147,10 +158,10 @@ export function casesRouter(deps: ApiDeps): Router {
           take: q.limit,
           skip: q.offset,
         }),
-        // Counting is bounded: past COUNT_CAP the list says "more than" instead of scanning every row.
-        deps.prisma.case.count({ where, take: COUNT_CAP + 1 }),
+        // Exact, from the counters kept with every write: no count of the case table per page.
+        countCases(deps.prisma, counterScope(ctx.actor), countFilter(q)),
       ]);
-      return { body: { items, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP, limit: q.limit, offset: q.offset } satisfies Sent<Page<CaseRow>> };
+      return { body: { items, total, totalCapped: false, limit: q.limit, offset: q.offset } satisfies Sent<Page<CaseRow>> };
     }),
   );
 
