@@ -23,6 +23,7 @@ import { handoverMoveWindow, reportedAtWindow, requireInWindow } from '../date-w
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { CASE_ID, caseDetailQuery, caseListQuery, emptyBody, moveHandoverBody, noteBody, reasonBody } from './schemas';
 import { caseStateOf, presentTaskRow } from './views';
+import { afterWhere, encodeCursor, fingerprint, keyValue, orderByOf, pageStart, type SortKey } from '../cursor';
 import { type CaseCountFilter, counterScope, countCases } from '../../readmodel/counters';
 import type { CaseFile, CaseRow, Page, Sent } from '../../contract/api';
 import type { Role } from '../../domain';
@@ -150,18 +151,25 @@ export function casesRouter(deps: ApiDeps): Router {
     endpoint(deps, 'case.list', async (req, ctx) => {
       const q = parseQuery(caseListQuery, req.query);
       const where = listWhere(ctx.actor, q);
-      const [items, total] = await Promise.all([
+      // Sort key, then id in the same direction (one index serves both directions).
+      const keys: SortKey[] = [{ field: q.sort, order: q.order, nullable: NULLABLE_SORT.has(q.sort) }, { field: 'id', order: q.order }];
+      const fp = fingerprint(q);
+      const after = pageStart(q, keys, fp);
+      const [rows, total] = await Promise.all([
         deps.prisma.case.findMany({
-          where,
+          where: after === undefined ? where : { AND: [where, afterWhere(keys, after, (f) => f !== 'id') as Prisma.CaseWhereInput] },
           select: LIST_SELECT,
-          orderBy: [{ [q.sort]: NULLABLE_SORT.has(q.sort) ? { sort: q.order, nulls: 'last' } : q.order }, { id: 'asc' }],
-          take: q.limit,
-          skip: q.offset,
+          orderBy: orderByOf(keys),
+          take: q.limit + 1,
+          skip: after === undefined ? q.offset : 0,
         }),
         // Exact, from the counters kept with every write: no count of the case table per page.
         countCases(deps.prisma, counterScope(ctx.actor), countFilter(q)),
       ]);
-      return { body: { items, total, totalCapped: false, limit: q.limit, offset: q.offset } satisfies Sent<Page<CaseRow>> };
+      const items = rows.slice(0, q.limit);
+      const last = rows.length > q.limit ? items[items.length - 1] : undefined;
+      const nextCursor = last === undefined ? null : encodeCursor([keyValue(last[q.sort]), last.id], fp);
+      return { body: { items, total, totalCapped: false, limit: q.limit, offset: q.offset, nextCursor } satisfies Sent<Page<CaseRow>> };
     }),
   );
 
