@@ -7,8 +7,12 @@ import { createPrismaClient } from '../src/db/prisma';
 import { seedReferenceData } from '../src/db/seed';
 import { createDataConverter } from '../src/temporal/data-converter';
 import { createCaseWorker } from '../src/temporal/worker';
-import { cancelCaseUpdate, overrideScopeUpdate, type CaseView } from '../src/workflows/definitions';
-import { CaseDriver, COORDINATOR, type DriverDeps, forms, MILANO, OPERATOR } from './lib/case-driver';
+import { cancelCaseUpdate, handoverRecomputeSignal, overrideScopeUpdate, type CaseView } from '../src/workflows/definitions';
+import type { OfficeCalendar } from '../src/calendar';
+import { formatIsoDate } from '../src/calendar/dates';
+import { wallClockAt } from '../src/calendar/zoned';
+import type { Prisma } from '../src/generated/prisma/client';
+import { CaseDriver, COORDINATOR, type DriverDeps, forms, MILANO, OPERATOR, RHO, socialWorker } from './lib/case-driver';
 import { exportWorkflowHistories, testOnlyKeyring } from './lib/histories';
 import { startRecordingStack } from './lib/recording-stack';
 
@@ -142,6 +146,33 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
+/** Cases that get a message added by a later patch. */
+export const PATCH_SCENARIOS: Record<string, Scenario> = {
+  // Patch handover-follows-calendar: the Comune's calendar changes twice while the case waits.
+  'handover-follows-calendar': async (deps) => {
+    // Recorded at any hour: the office must still be closed when the case reaches the handover.
+    const rho = await deps.prisma.comune.findUniqueOrThrow({ where: { code: RHO } });
+    const calendar = rho.calendar as unknown as OfficeCalendar;
+    const days = [0, 1].map((d) => formatIsoDate(wallClockAt(Date.now() + d * 86_400_000, calendar.timeZone)));
+    const closed = { ...calendar, extraClosures: [...calendar.extraClosures, ...days.map((date) => ({ date, reason: 'Registrazione' }))] };
+    await deps.prisma.comune.update({ where: { code: RHO }, data: { calendar: closed as unknown as Prisma.InputJsonValue } });
+    const c = await assessed(deps, { withoutShelter: true });
+    await c.run('intervention', OPERATOR, forms.interventionPlaced());
+    const v = await c.waitFor((x) => x.status === 'awaiting_handover' && x.handover !== undefined, 'awaiting handover');
+    const comuneCode = v.handover?.comuneCode ?? '';
+    const later = new Date(Date.parse(v.handover?.openingAt ?? '') + 86_400_000).toISOString();
+    const signal = (changeId: string, openingAt: string, what: string) =>
+      c.handle().signal(handoverRecomputeSignal, { changeId, comuneCode, openingAt, reason: `Calendario dell'ufficio modificato: ${what}` });
+    await signal('calendar-change-1', later, 'chiusura straordinaria');
+    await c.waitFor((x) => x.handover?.openingAt === later, 'the handover moved to the later opening');
+    await signal('calendar-change-1', later, 'chiusura straordinaria');
+    await signal('calendar-change-2', new Date().toISOString(), 'apertura straordinaria');
+    await c.run('handover_ack', socialWorker(comuneCode), forms.handoverAck);
+    expectOutcome(await c.result(), 'taken_on_by_comune');
+    return c;
+  },
+};
+
 /** Cases on protocol revision 2 (the risk check asks about assisted violence). */
 export const REVISION_2_SCENARIOS: Record<string, Scenario> = {
   'assisted-violence': async (deps) => {
@@ -166,7 +197,7 @@ function parseArgs(argv: string[]): { label: string; names: string[] } {
   const label = i >= 0 ? argv[i + 1] : undefined;
   if (!label || !/^v\d+$/.test(label)) throw new Error('usage: record-histories --label v<N> [scenario ...]');
   const names = argv.filter((a, j) => j !== i && j !== i + 1);
-  const all = { ...SCENARIOS, ...REVISION_2_SCENARIOS };
+  const all = { ...SCENARIOS, ...REVISION_2_SCENARIOS, ...PATCH_SCENARIOS };
   for (const n of names) if (!(n in all)) throw new Error(`unknown scenario ${n}; known: ${Object.keys(all).join(', ')}`);
   return { label, names: names.length > 0 ? names : Object.keys(SCENARIOS) };
 }
@@ -190,7 +221,7 @@ async function main(): Promise<void> {
       activities: createActivities({ prisma, notifier: outboxOnlyNotifier }),
       dataConverter,
     });
-    const all = { ...SCENARIOS, ...REVISION_2_SCENARIOS };
+    const all = { ...SCENARIOS, ...REVISION_2_SCENARIOS, ...PATCH_SCENARIOS };
     const started = Date.now();
     const failures: string[] = [];
     await worker.runUntil(

@@ -7,6 +7,7 @@ import type { HandoverTarget, PendingSubmission, ScopeAssessment } from '../work
 import type { Notifier } from './notifier';
 import { taskColumns } from '../db/task-row';
 import { persistenceFailure } from './persistence-errors';
+import { persistMilestones } from '../milestones/derive';
 import type {
   AssessScopeInput,
   CaseActivities,
@@ -193,6 +194,8 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
             skipDuplicates: true,
           });
         }
+        // Legal deadlines opened by what the protocol recorded (idempotent, keyed by case and kind).
+        if (!stale) await persistMilestones(tx, snapshot);
       }, TRANSACTION_OPTIONS);
   }
 }

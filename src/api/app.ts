@@ -4,7 +4,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config';
 import type { Keyring } from '../temporal/keyring';
-import type { TokenVerifier } from './auth/tokens';
+import type { CaseActorVerifier } from './auth/tokens';
 import { bearerRoleOrLoopback, createCodecRouter, denyAll, loopbackOnly, type AuthorizeHook } from './codec-router';
 import { createHealthRouter, type HealthChecks } from './health';
 import { httpLogger, requestId } from './logger';
@@ -25,7 +25,7 @@ export interface AppDeps {
      * nobody in production.
      */
     authorize?: AuthorizeHook;
-    verifier?: TokenVerifier;
+    verifier?: CaseActorVerifier;
   };
   /** Adds the feature routes; called after the base middleware and before the 404/error handlers. */
   mount?: (app: Express) => void;

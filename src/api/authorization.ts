@@ -1,10 +1,11 @@
 import type { Prisma } from '../generated/prisma/client';
-import type { Actor, Role } from '../domain';
+import type { Actor, CaseActor, Role } from '../domain';
 import { ProblemError } from './problem';
 
 /**
  * Who may do what: one role × action matrix. Handlers ask `authorize(actor, action)`; case-level
- * scoping (a social worker's Comune) is applied on top through `caseScope`/`canSeeCase`.
+ * scoping (the actor's Ambiti, a social worker's Comune) is applied on top through
+ * `caseScope`/`taskScope`/`canSeeCase`.
  *
  * Decisions worth knowing:
  * - `admin` (developer/administrator) runs the system, it does not work on cases: it sees the case
@@ -32,6 +33,13 @@ export const ACTIONS = [
   'task.reassign',
   'supervision.read',
   'request.read',
+  'milestone.read',
+  'milestone.list',
+  'milestone.evidence',
+  'document.generate',
+  'admin.territory',
+  'admin.calendar',
+  'admin.settings',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -56,6 +64,19 @@ export const PERMISSIONS: Record<Action, readonly Role[]> = {
   'supervision.read': ['coordinator', 'admin'],
   /** The outcome of one's own action answered 202 (a coordinator may read anyone's). */
   'request.read': ALL_CASE_WORKERS,
+  /** A case's legal deadlines; social workers read those of the cases handed to their Comune. */
+  'milestone.read': ['emergency_operator', 'coordinator', 'social_worker'],
+  /** The "Scadenze" view across cases. */
+  'milestone.list': ['coordinator'],
+  /** Operators for the service's own terms, the coordinator for every term (src/api/routes/milestones.ts). */
+  'milestone.evidence': ['emergency_operator', 'coordinator'],
+  /** Official PDFs; which role may generate which document: src/documents/index.ts. */
+  'document.generate': ['emergency_operator', 'coordinator', 'social_worker'],
+  /** Ambiti and their Comuni (create, rename, move). */
+  'admin.territory': ['admin'],
+  /** Office calendars and extra closures: coordinators too (an office closing early on 24 December). */
+  'admin.calendar': ['admin', 'coordinator'],
+  'admin.settings': ['admin'],
 };
 
 export function can(actor: Actor, action: Action): boolean {
@@ -66,6 +87,13 @@ export function forbidden(detail = 'Operazione non consentita per il tuo ruolo')
   return new ProblemError(403, { detail });
 }
 
+/** A case as the visibility rule reads it. */
+export interface ScopedCase {
+  ambitoId: string;
+  competentComuneCode: string | null;
+  eventComuneCode: string;
+}
+
 /** Roles whose view of cases is limited to one Comune. */
 function scopedComune(actor: Actor): string | undefined {
   if (actor.role !== 'social_worker') return undefined;
@@ -74,17 +102,41 @@ function scopedComune(actor: Actor): string | undefined {
 }
 
 /**
- * The cases an actor may see, as a Prisma filter: social workers see the cases whose competent
- * Comune is theirs, or, before the handover decided one, whose event happened in their Comune.
+ * THE visibility rule: the cases an actor may see, as a Prisma filter.
+ * - admin: every case (admin reads codes and states only; the matrix keeps it off case files);
+ * - social worker: the cases whose competent Comune is theirs, or, before the handover decided
+ *   one, whose event happened in their Comune;
+ * - every other role: the cases of their Ambiti (`actor.ambitoIds`; none ⇒ no case).
+ * A case outside it is answered 404, as if it did not exist (`canSeeCase` on single cases).
  */
 export function caseScope(actor: Actor): Prisma.CaseWhereInput {
+  if (actor.role === 'admin') return {};
   const comune = scopedComune(actor);
-  if (comune === undefined) return {};
-  return { OR: [{ competentComuneCode: comune }, { competentComuneCode: null, eventComuneCode: comune }] };
+  if (comune !== undefined) {
+    return { OR: [{ competentComuneCode: comune }, { competentComuneCode: null, eventComuneCode: comune }] };
+  }
+  return { ambitoId: { in: actor.ambitoIds } };
 }
 
-export function canSeeCase(actor: Actor, c: { competentComuneCode: string | null; eventComuneCode: string }): boolean {
+/** The tasks of the cases the actor may see (`caseScope` through the task's case). */
+export function taskScope(actor: Actor): Prisma.TaskWhereInput {
+  return actor.role === 'admin' ? {} : { case: caseScope(actor) };
+}
+
+/** `caseScope` for one case already read. */
+export function canSeeCase(actor: Actor, c: ScopedCase): boolean {
+  if (actor.role === 'admin') return true;
   const comune = scopedComune(actor);
-  if (comune === undefined) return true;
-  return c.competentComuneCode === null ? c.eventComuneCode === comune : c.competentComuneCode === comune;
+  if (comune !== undefined) return c.competentComuneCode === null ? c.eventComuneCode === comune : c.competentComuneCode === comune;
+  return actor.ambitoIds.includes(c.ambitoId);
+}
+
+/** Whether the actor works in Ambito `ambitoId` (admin: every Ambito). */
+export function inAmbito(actor: Actor, ambitoId: string | null | undefined): boolean {
+  return actor.role === 'admin' || (ambitoId != null && actor.ambitoIds.includes(ambitoId));
+}
+
+/** The actor as a case workflow receives it: user, role and Comune (its Ambiti stay in the API). */
+export function caseActorOf(actor: Actor): CaseActor {
+  return { userId: actor.userId, role: actor.role, ...(actor.comuneCode !== undefined && { comuneCode: actor.comuneCode }) };
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AesGcmPayloadCodec, PayloadCodecError } from '../temporal/codec';
 import type { Keyring } from '../temporal/keyring';
 import type { Role } from '../domain';
-import type { TokenVerifier } from './auth/tokens';
+import type { CaseActorVerifier } from './auth/tokens';
 import { ProblemError } from './problem';
 
 /**
@@ -58,7 +58,7 @@ export const CODEC_ROLES: readonly Role[] = ['coordinator', 'admin'];
  * token: 401, unless `allowLoopback` (local development only: the embedded dev server's UI has no
  * login to forward) and the caller is on this machine. Invalid token: 401. Other roles: 403.
  */
-export function bearerRoleOrLoopback(verifier: TokenVerifier, opts: { allowLoopback: boolean }): AuthorizeHook {
+export function bearerRoleOrLoopback(verifier: CaseActorVerifier, opts: { allowLoopback: boolean }): AuthorizeHook {
   return async (req) => {
     const header = req.get('Authorization');
     if (header === undefined) {

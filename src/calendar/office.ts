@@ -55,7 +55,15 @@ export function assertValidCalendar(calendar: OfficeCalendar): void {
       throw new OfficeCalendarError('INVALID_CALENDAR', `patron day ${patron.day}/${patron.month} does not exist`);
     }
   }
-  for (const closure of calendar.extraClosures) parseIsoDate(closure.date);
+  for (const closure of calendar.extraClosures) {
+    parseIsoDate(closure.date);
+    if (closure.until !== undefined) {
+      parseIsoDate(closure.until);
+      if (closure.until < closure.date) {
+        throw new OfficeCalendarError('INVALID_CALENDAR', `extra closure ${closure.date}..${closure.until} ends before it starts`);
+      }
+    }
+  }
   for (const opening of calendar.extraOpenings ?? []) {
     parseIsoDate(opening.date);
     assertSlots(opening.slots, `extraOpenings[${opening.date}]`);
@@ -70,9 +78,14 @@ function holidaysOf(year: number, cache: HolidayCache): PublicHoliday[] {
   return holidays;
 }
 
+/** The extra closure covering an ISO date (YYYY-MM-DD strings compare like dates). */
+function extraClosureOn(calendar: OfficeCalendar, iso: IsoDate): OfficeCalendar['extraClosures'][number] | undefined {
+  return calendar.extraClosures.find((c) => c.date <= iso && iso <= (c.until ?? c.date));
+}
+
 function closureReasonOn(calendar: OfficeCalendar, date: PlainDate, cache: HolidayCache): string | null {
   const iso = formatIsoDate(date);
-  const closure = calendar.extraClosures.find((c) => c.date === iso);
+  const closure = extraClosureOn(calendar, iso);
   if (closure) return closure.reason;
   const holiday = holidaysOf(date.year, cache).find((h) => h.date === iso);
   if (holiday) return holiday.name;
@@ -84,7 +97,7 @@ function closureReasonOn(calendar: OfficeCalendar, date: PlainDate, cache: Holid
 /** Slots that apply on a date; an extra closure beats an extra opening, which beats everything else. */
 function slotsOn(calendar: OfficeCalendar, date: PlainDate, cache: HolidayCache): readonly OpeningSlot[] {
   const iso = formatIsoDate(date);
-  if (calendar.extraClosures.some((c) => c.date === iso)) return [];
+  if (extraClosureOn(calendar, iso)) return [];
   const extraOpening = calendar.extraOpenings?.find((o) => o.date === iso);
   if (extraOpening) return extraOpening.slots;
   if (closureReasonOn(calendar, date, cache) !== null) return [];
@@ -188,7 +201,7 @@ export function describeInstant(calendar: OfficeCalendar, instant: InstantInput)
 export function dayClosureReason(calendar: OfficeCalendar, date: IsoDate): string | null {
   assertValidCalendar(calendar);
   const plain = parseIsoDate(date);
-  if (calendar.extraOpenings?.some((o) => o.date === date) && !calendar.extraClosures.some((c) => c.date === date)) {
+  if (calendar.extraOpenings?.some((o) => o.date === date) && !extraClosureOn(calendar, date)) {
     return null;
   }
   return closureReasonOn(calendar, plain, {});

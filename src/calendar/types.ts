@@ -25,8 +25,10 @@ export interface PatronDay {
   verified?: boolean;
 }
 
+/** Closed all day on `date`, or from `date` to `until` (both included). */
 export interface ExtraClosure {
   date: IsoDate;
+  until?: IsoDate;
   reason: string;
 }
 

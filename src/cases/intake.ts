@@ -34,7 +34,7 @@ export interface IntakeResult {
 
 export class IntakeError extends Error {
   constructor(
-    readonly code: 'UNKNOWN_COMUNE' | 'IDEMPOTENCY_CONFLICT',
+    readonly code: 'UNKNOWN_COMUNE' | 'OUTSIDE_AMBITO' | 'IDEMPOTENCY_CONFLICT',
     message: string,
     readonly field?: string,
   ) {
@@ -61,12 +61,18 @@ export async function receiveReport(
     /** Deadline of the workflow start, ms; past it the case is answered as stored, start pending. */
     startTimeoutMs?: number;
     onStartFailed?: (error: unknown) => void;
+    /** Whether the reporter works for this Ambito (the event Comune's); refused with OUTSIDE_AMBITO otherwise. */
+    acceptsAmbito?: (ambitoId: string) => boolean;
   } = {},
 ): Promise<IntakeResult> {
   const { prisma } = deps;
   const eventComune = await prisma.comune.findUnique({ where: { code: data.eventComuneCode } });
   if (!eventComune?.ambitoId) {
     throw new IntakeError('UNKNOWN_COMUNE', 'Comune dell’evento non servito da nessun Ambito configurato', 'eventComuneCode');
+  }
+  // The case belongs to the Ambito of the event Comune: routing needs no code per Ambito.
+  if (options.acceptsAmbito && !options.acceptsAmbito(eventComune.ambitoId)) {
+    throw new IntakeError('OUTSIDE_AMBITO', 'Comune dell’evento fuori dagli Ambiti in cui operi', 'eventComuneCode');
   }
 
   let existing = await findExisting(prisma, data, options.idempotencyKey);
@@ -161,7 +167,8 @@ export async function startCaseWorkflow(
   protocolOverrides?: Partial<ProtocolSettings>,
 ): Promise<void> {
   const { prisma } = deps;
-  const protocol = { ...(await loadProtocolSettings(prisma, existing.ambitoId)), ...protocolOverrides };
+  // The version in force when the case was created, even when its workflow starts later (reconciler).
+  const protocol = { ...(await loadProtocolSettings(prisma, existing.ambitoId, existing.createdAt)), ...protocolOverrides };
   const input: CaseWorkflowInput = {
     caseId: existing.id,
     reference: existing.reference,

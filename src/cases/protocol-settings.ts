@@ -2,18 +2,25 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { DEFAULT_PROTOCOL_SETTINGS, protocolSettingsOverridesSchema as overridesSchema, type ProtocolSettings } from '../workflows/steps/registry';
 
 /**
- * Protocol timings for an Ambito: the defaults overlaid with the row in `ProtocolSettings`.
- * A case keeps the settings it started with (they travel in the workflow input).
+ * Protocol timings for an Ambito: the defaults overlaid with the version of
+ * `ProtocolSettingsVersion` in force at `asOf`. A case keeps the settings it started with: they
+ * are read once, as of the case's creation, and travel in the workflow input.
  */
-export async function loadProtocolSettings(prisma: PrismaClient, ambitoId: string): Promise<ProtocolSettings> {
-  const row = await prisma.protocolSettings.findUnique({ where: { ambitoId } });
+export async function loadProtocolSettings(prisma: PrismaClient, ambitoId: string, asOf: Date = new Date()): Promise<ProtocolSettings> {
+  const row = await prisma.protocolSettingsVersion.findFirst({
+    where: { ambitoId, effectiveFrom: { lte: asOf } },
+    orderBy: { effectiveFrom: 'desc' },
+  });
   if (!row) return { ...DEFAULT_PROTOCOL_SETTINGS };
-  const parsed = overridesSchema.safeParse(row.settings);
+  return { ...DEFAULT_PROTOCOL_SETTINGS, ...overridesOf(row.values, ambitoId) };
+}
+
+function overridesOf(values: unknown, ambitoId: string): Partial<ProtocolSettings> {
+  const parsed = overridesSchema.safeParse(values);
   if (!parsed.success) {
-    throw new Error(`ProtocolSettings of ambito ${ambitoId} are invalid: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    throw new Error(`ProtocolSettingsVersion of ambito ${ambitoId} is invalid: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   }
-  const overrides = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Partial<ProtocolSettings>;
-  return { ...DEFAULT_PROTOCOL_SETTINGS, ...overrides };
+  return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined));
 }
 
 export function validateProtocolOverrides(value: unknown): Partial<ProtocolSettings> {

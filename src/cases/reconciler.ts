@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { attach } from '../api/action-requests';
 import { loggableError } from '../api/problem';
 import type { PrismaClient } from '../generated/prisma/client';
+import { drainHandoverRecomputes } from '../admin/handover-recompute';
 import { ensureCaseWorkflow } from './intake';
 
 /**
@@ -12,7 +13,9 @@ import { ensureCaseWorkflow } from './intake';
  *   idempotent, so racing the API is harmless;
  * - drives pending action requests (answered 202) to their outcome: the update is sent again with
  *   its update id, so Temporal attaches to the one it already has or admits it if it never
- *   arrived; the outcome is stored for GET /api/requests/:id.
+ *   arrived; the outcome is stored for GET /api/requests/:id;
+ * - sends the handover recomputes of office calendar changes still in their outbox
+ *   (HandoverRecompute, src/admin/handover-recompute.ts).
  */
 
 export interface ReconcilerDeps {
@@ -27,6 +30,8 @@ export interface ReconcileResult {
   startFailed: number;
   resolved: number;
   stillPending: number;
+  /** Calendar changes whose waiting cases were all signalled in this pass. */
+  handoverRecomputes: number;
 }
 
 const BATCH = 200;
@@ -35,7 +40,7 @@ const REQUEST_MIN_AGE_MS = 10_000;
 const REQUEST_WAIT_MS = 5000;
 
 export async function reconcileOnce(deps: ReconcilerDeps, opts: { requestMinAgeMs?: number } = {}): Promise<ReconcileResult> {
-  const result: ReconcileResult = { started: 0, startFailed: 0, resolved: 0, stillPending: 0 };
+  const result: ReconcileResult = { started: 0, startFailed: 0, resolved: 0, stillPending: 0, handoverRecomputes: 0 };
   const starts = await deps.prisma.caseWorkflowStart.findMany({ orderBy: { createdAt: 'asc' }, take: BATCH });
   for (const s of starts) {
     try {
@@ -66,7 +71,8 @@ export async function reconcileOnce(deps: ReconcilerDeps, opts: { requestMinAgeM
       result.resolved += 1;
     }
   }
-  if (result.started + result.startFailed + result.resolved + result.stillPending > 0) deps.logger.info(result, 'reconciler pass');
+  result.handoverRecomputes = (await drainHandoverRecomputes(deps)).changes;
+  if (result.started + result.startFailed + result.resolved + result.stillPending + result.handoverRecomputes > 0) deps.logger.info(result, 'reconciler pass');
   return result;
 }
 

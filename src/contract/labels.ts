@@ -2,6 +2,7 @@ import type { CaseStatus, ReportingForce, RiskLevel, Role, StuckKind, TargetCate
 import type { GENDERS, ImmediateDanger, PERSON_ROLES } from '../cases/intake-schema';
 import type { TaskStatus } from '../workflows/model';
 import { OUTCOME_LABELS } from '../workflows/steps/closure';
+import type { ProtocolSettings } from '../workflows/steps/registry';
 import { FLAG_LABELS, FORM_ENUM_LABELS, STEP_LABELS, TASK_LABELS, TIMELINE_LABELS } from '../workflows/steps/registry';
 
 /**
@@ -80,4 +81,30 @@ export const STUCK_LABELS: Record<StuckKind, string> = {
   no_worker: 'Nessun worker attivo',
   workflow_not_started: 'Workflow non ancora avviato',
   persistence_failed: 'Salvataggio non riuscito',
+};
+
+/** Protocol settings (src/workflows/steps/<step>/index.ts `settings`), for the settings page. */
+export const SETTING_LABELS: Record<keyof ProtocolSettings, string> = {
+  scopeReviewMinutes: 'Verifica di competenza: chiusura automatica dopo (minuti)',
+  takeChargeSlaMinutes: 'Presa in carico: escalation se non presa entro (minuti)',
+  riskCheckDueMinutes: 'Valutazione del rischio: scadenza (minuti)',
+  interventionDueMinutes: 'Intervento: scadenza (minuti)',
+  welfareRecheckMinutes: 'Rifiuto di aiuto: nuova verifica dopo (minuti)',
+  welfareRecheckDueMinutes: 'Nuova verifica: scadenza (minuti)',
+  maxWelfareRechecks: 'Nuove verifiche: numero massimo',
+  avConsentDueMinutes: 'Antiviolenza: consenso entro (minuti)',
+  cavContactDueMinutes: 'Antiviolenza: contatto con il CAV entro (minuti)',
+  protectedPlacementDueMinutes: 'Antiviolenza: collocamento protetto entro (minuti)',
+  codiceRossoHearingDays: 'Codice Rosso: audizione entro (giorni)',
+  msnaPlacementDueMinutes: 'MSNA: collocamento entro (minuti)',
+  msnaNoticesDueMinutes: 'MSNA: comunicazioni entro (minuti)',
+  msnaIdentificationDays: 'MSNA: identificazione entro (giorni)',
+  msnaFirstReceptionMaxDays: 'MSNA: prima accoglienza al massimo (giorni)',
+  art403ReportDueMinutes: 'Art. 403: relazione al PM entro (minuti)',
+  art403ReminderMinutes: 'Art. 403: promemoria al coordinatore dopo (minuti)',
+  handoverAckMinutes: 'Passaggio di consegne: promemoria se non preso in visione entro (minuti)',
+  handoverEscalationMinutes: 'Passaggio di consegne: escalation dopo il promemoria (minuti)',
+  externalHandoverDueMinutes: 'Passaggio fuori Ambito: scadenza (minuti)',
+  escalationTaskDueMinutes: 'Escalation: scadenza (minuti)',
+  continueAsNewAfterEvents: 'Tecnico: eventi prima di continue-as-new',
 };

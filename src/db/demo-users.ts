@@ -15,6 +15,12 @@ import type { Role } from '../domain';
  * | as.rho        | demo-rho-pis        | social_worker      | Rho 015182    |
  * | as.lainate    | demo-lainate-pis    | social_worker      | Lainate 015116|
  * | admin         | demo-admin-pis      | admin              |               |
+ * | coordinatore.bollate | demo-coord-bollate-pis | coordinator  |               |
+ * | operatore.bollate    | demo-operatore-bollate-pis | emergency_operator |   |
+ * | as.bollate    | demo-bollate-pis    | social_worker      | Bollate 015027|
+ *
+ * Ambiti: the first seven work for the Rhodense, the `*.bollate` users for the Bollatese (social
+ * workers through their Comune, admin everywhere).
  */
 export interface DemoUser {
   id: string;
@@ -23,19 +29,27 @@ export interface DemoUser {
   displayName: string;
   role: Role;
   comuneCode?: string;
+  /** UserAmbito rows (none for social workers and admin). */
+  ambitoIds: string[];
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
-  { id: 'u-intake', username: 'intake', password: 'demo-intake-pis', displayName: 'Operatore di centrale (demo)', role: 'intake_operator' },
-  { id: 'u-op1', username: 'operatore1', password: 'demo-operatore1-pis', displayName: 'Operatore PIS 1 (demo)', role: 'emergency_operator' },
-  { id: 'u-op2', username: 'operatore2', password: 'demo-operatore2-pis', displayName: 'Operatore PIS 2 (demo)', role: 'emergency_operator' },
-  { id: 'u-coord', username: 'coordinatore', password: 'demo-coord-pis', displayName: 'Coordinatore (demo)', role: 'coordinator' },
-  { id: 'u-as-rho', username: 'as.rho', password: 'demo-rho-pis', displayName: 'Assistente sociale Rho (demo)', role: 'social_worker', comuneCode: '015182' },
-  { id: 'u-as-lainate', username: 'as.lainate', password: 'demo-lainate-pis', displayName: 'Assistente sociale Lainate (demo)', role: 'social_worker', comuneCode: '015116' },
-  { id: 'u-admin', username: 'admin', password: 'demo-admin-pis', displayName: 'Amministratore (demo)', role: 'admin' },
+  { id: 'u-intake', username: 'intake', password: 'demo-intake-pis', displayName: 'Operatore di centrale (demo)', role: 'intake_operator', ambitoIds: ['rhodense'] },
+  { id: 'u-op1', username: 'operatore1', password: 'demo-operatore1-pis', displayName: 'Operatore PIS 1 (demo)', role: 'emergency_operator', ambitoIds: ['rhodense'] },
+  { id: 'u-op2', username: 'operatore2', password: 'demo-operatore2-pis', displayName: 'Operatore PIS 2 (demo)', role: 'emergency_operator', ambitoIds: ['rhodense'] },
+  { id: 'u-coord', username: 'coordinatore', password: 'demo-coord-pis', displayName: 'Coordinatore (demo)', role: 'coordinator', ambitoIds: ['rhodense'] },
+  { id: 'u-as-rho', username: 'as.rho', password: 'demo-rho-pis', displayName: 'Assistente sociale Rho (demo)', role: 'social_worker', comuneCode: '015182', ambitoIds: [] },
+  { id: 'u-as-lainate', username: 'as.lainate', password: 'demo-lainate-pis', displayName: 'Assistente sociale Lainate (demo)', role: 'social_worker', comuneCode: '015116', ambitoIds: [] },
+  { id: 'u-admin', username: 'admin', password: 'demo-admin-pis', displayName: 'Amministratore (demo)', role: 'admin', ambitoIds: [] },
+  { id: 'u-coord-bollate', username: 'coordinatore.bollate', password: 'demo-coord-bollate-pis', displayName: 'Coordinatore Bollatese (demo)', role: 'coordinator', ambitoIds: ['bollatese'] },
+  { id: 'u-op-bollate', username: 'operatore.bollate', password: 'demo-operatore-bollate-pis', displayName: 'Operatore PIS Bollatese (demo)', role: 'emergency_operator', ambitoIds: ['bollatese'] },
+  { id: 'u-as-bollate', username: 'as.bollate', password: 'demo-bollate-pis', displayName: 'Assistente sociale Bollate (demo)', role: 'social_worker', comuneCode: '015027', ambitoIds: [] },
 ];
 
-/** Inserts the missing demo users; existing rows (and changed passwords) are left alone. */
+/**
+ * Inserts the missing demo users with their Ambiti; existing rows (changed passwords, Ambiti) are
+ * left alone. Refuses to run in production.
+ */
 export async function seedDemoUsers(prisma: PrismaClient): Promise<{ inserted: number }> {
   if (process.env.NODE_ENV === 'production') throw new Error('demo users are for development only');
   const existing = new Set((await prisma.user.findMany({ select: { username: true } })).map((u) => u.username));
@@ -50,6 +64,10 @@ export async function seedDemoUsers(prisma: PrismaClient): Promise<{ inserted: n
       comuneCode: u.comuneCode ?? null,
     })),
   );
-  const { count } = await prisma.user.createMany({ data: rows, skipDuplicates: true });
+  const { count } = await prisma.$transaction(async (tx) => {
+    const created = await tx.user.createMany({ data: rows, skipDuplicates: true });
+    await tx.userAmbito.createMany({ data: missing.flatMap((u) => u.ambitoIds.map((ambitoId) => ({ userId: u.id, ambitoId }))), skipDuplicates: true });
+    return created;
+  });
   return { inserted: count };
 }

@@ -7,11 +7,21 @@
 export const ROLES = ['intake_operator', 'emergency_operator', 'coordinator', 'social_worker', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export interface Actor {
+/** Who acts on a case, as the case workflow knows it (what update arguments and timelines carry). */
+export interface CaseActor {
   userId: string;
   role: Role;
   /** Only for social workers: the Comune (ISTAT code) they work for. */
   comuneCode?: string;
+}
+
+/**
+ * An authenticated user of the API: a CaseActor plus the Ambiti whose cases they see (read with
+ * the user at every token check, never carried in the token). Social workers: the Ambito of their
+ * Comune; admin: whatever is assigned (admin sees every case anyway). See `caseScope`.
+ */
+export interface Actor extends CaseActor {
+  ambitoIds: string[];
 }
 
 // ------------------------------------------------------------------------------------ cases

@@ -17,13 +17,15 @@ export interface CaseCountFilter {
 }
 
 /**
- * The buckets an actor may count: the same rule as `caseScope` in src/api/authorization.ts (a
- * social worker: cases of their Comune, competent or, before one is decided, of the event).
+ * The buckets an actor may count: the same rule as `caseScope` in src/api/authorization.ts (admin:
+ * all; a social worker: cases of their Comune, competent or, before one is decided, of the event;
+ * everyone else: the cases of their Ambiti).
  * test/integration/read-model-counters.test.ts checks both rules give the same totals.
  */
 export function counterScope(actor: Actor): Prisma.CaseCounterWhereInput {
-  if (actor.role !== 'social_worker') return {};
-  return { comuneCode: actor.comuneCode ?? '-' };
+  if (actor.role === 'admin') return {};
+  if (actor.role === 'social_worker') return { comuneCode: actor.comuneCode ?? '-' };
+  return { ambitoId: { in: [...actor.ambitoIds] } };
 }
 
 export function counterWhere(scope: Prisma.CaseCounterWhereInput, f: CaseCountFilter): Prisma.CaseCounterWhereInput {

@@ -39,7 +39,7 @@ export const officeCalendarSchema = z
         verified: z.boolean().optional(),
       }),
     ),
-    extraClosures: z.array(z.object({ date: isoDate, reason: z.string().min(1) })),
+    extraClosures: z.array(z.object({ date: isoDate, until: isoDate.optional(), reason: z.string().min(1) })),
     extraOpenings: z.array(z.object({ date: isoDate, slots, reason: z.string().min(1) })).optional(),
   })
   .superRefine((calendar, ctx) => {

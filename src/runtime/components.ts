@@ -10,6 +10,7 @@ import { createApp } from '../api/app';
 import { createServiceMetrics } from '../api/metrics';
 import { startTracing, type Tracing } from '../telemetry/tracing';
 import { startReconciler } from '../cases/reconciler';
+import { startMilestoneSweeper } from '../milestones/sweeper';
 import { createAuth } from '../api/routes';
 import { databaseHealthCheck, temporalHealthCheck } from '../api/health';
 import { type AppConfig, redactUrl } from '../config';
@@ -274,6 +275,9 @@ export async function startWorker(opts: {
     config.reconcileIntervalSeconds,
   );
   stack.defer('reconciler', stopReconciler);
+  // Legal deadlines: overdue ones marked missed, reminders at the Ambito's lead times.
+  const stopSweeper = startMilestoneSweeper({ prisma: opts.prisma, logger: opts.logger.child({ component: 'milestone-sweeper' }) }, config.reconcileIntervalSeconds);
+  stack.defer('milestone sweeper', stopSweeper);
   return { running };
 }
 

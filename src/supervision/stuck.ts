@@ -320,6 +320,8 @@ export async function findStuckCases(
   page: StuckPage = { limit: 100, offset: 0 },
   now = new Date(),
   cache?: TemporalScanCache,
+  /** Only the cases of these Ambiti (a coordinator's); undefined: every case (admin). */
+  ambitoIds?: readonly string[],
 ): Promise<StuckReportPage> {
   const { prisma } = deps;
   let scan: TemporalScan | undefined;
@@ -363,6 +365,10 @@ export async function findStuckCases(
       SELECT c.id COLLATE "C", GREATEST(c."lastProgressAt", ${lastSeen}), 'no_worker' FROM "Case" c
         WHERE c.status IN (${Prisma.join(RUNNING_STATUSES)})`
     : Prisma.empty;
+  const inScope =
+    ambitoIds === undefined
+      ? Prisma.empty
+      : Prisma.sql`WHERE case_id IN (SELECT c.id COLLATE "C" FROM "Case" c WHERE c."ambitoId" = ANY(${[...ambitoIds]}::text[]))`;
   const query = prisma.$queryRaw<StuckRow[]>`
     WITH reasons (case_id, since, kind) AS (
       SELECT t."caseId" COLLATE "C", t."dueAt", 'task' FROM "Task" t
@@ -387,7 +393,7 @@ export async function findStuckCases(
       SELECT case_id, min(since) AS since, bool_or(kind = 'idle') AS idle, bool_or(kind = 'handover') AS late_handover,
         bool_or(kind = 'start') AS start_pending, bool_or(kind = 'no_worker') AS no_worker,
         bool_or(kind = 'persistence') AS persistence_failed
-        FROM reasons GROUP BY case_id
+        FROM reasons ${inScope} GROUP BY case_id
     )
     SELECT p.case_id AS "caseId", to_char(p.since, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since, p.idle,
       p.late_handover AS "lateHandover", p.start_pending AS "startPending", p.no_worker AS "noWorker",

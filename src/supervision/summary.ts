@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { SupervisionSummary } from '../contract/supervision';
 import { countCases, countCasesBy } from '../readmodel/counters';
 import { CASE_STATUSES } from '../domain';
@@ -9,20 +9,26 @@ const toCounts = (rows: Array<{ key: string | null; n: bigint | number }>): Reco
 const RUNNING = CASE_STATUSES.filter((s) => s !== 'closed');
 
 /**
- * Case figures come from the counters kept with every write (`CaseCounter`), never from counting
- * the case table; task figures from the running tasks only (partial indexes on open/claimed).
+ * Counts over every case (admin), or over the cases of `ambitoIds` (a coordinator's Ambiti). Case
+ * figures come from the counters kept with every write (`CaseCounter`), never from counting the
+ * case table; task figures from the running tasks only (partial index on open/claimed).
  */
-export async function supervisionSummary(prisma: PrismaClient, now = new Date()): Promise<SupervisionSummary> {
+export async function supervisionSummary(prisma: PrismaClient, now = new Date(), ambitoIds?: readonly string[]): Promise<SupervisionSummary> {
+  const ids = ambitoIds === undefined ? undefined : [...ambitoIds];
+  const taskIn = ids === undefined ? Prisma.sql`TRUE` : Prisma.sql`"caseId" IN (SELECT id FROM "Case" WHERE "ambitoId" = ANY(${ids}::text[]))`;
+  const caseWhere: Prisma.CaseWhereInput = ids === undefined ? {} : { ambitoId: { in: ids } };
+  const taskWhere: Prisma.TaskWhereInput = ids === undefined ? {} : { case: caseWhere };
+  const counters: Prisma.CaseCounterWhereInput = ids === undefined ? {} : { ambitoId: { in: ids } };
   const [byStatus, byStep, byComune, overdueCases, overdueByType, takeCharge, escalated] = await Promise.all([
-    countCasesBy(prisma, ['status'], {}),
-    countCasesBy(prisma, ['step'], {}, { statuses: RUNNING }),
-    countCasesBy(prisma, ['comuneCode'], {}, { statuses: RUNNING }),
-    countCases(prisma, {}, { statuses: RUNNING, overdue: true }),
+    countCasesBy(prisma, ['status'], counters),
+    countCasesBy(prisma, ['step'], counters, { statuses: RUNNING }),
+    countCasesBy(prisma, ['comuneCode'], counters, { statuses: RUNNING }),
+    countCases(prisma, counters, { statuses: RUNNING, overdue: true }),
     prisma.$queryRaw<Array<{ key: string; n: bigint }>>`
       SELECT type AS key, count(*) AS n FROM "Task"
-      WHERE status IN ('open', 'claimed') AND "dueAt" <= ${now} GROUP BY type`,
-    prisma.task.count({ where: { type: 'take_charge', status: 'open', dueAt: { lte: now } } }),
-    prisma.task.count({ where: { status: { in: ['open', 'claimed'] }, escalatedAt: { not: null } } }),
+      WHERE status IN ('open', 'claimed') AND "dueAt" <= ${now} AND ${taskIn} GROUP BY type`,
+    prisma.task.count({ where: { ...taskWhere, type: 'take_charge', status: 'open', dueAt: { lte: now } } }),
+    prisma.task.count({ where: { ...taskWhere, status: { in: ['open', 'claimed'] }, escalatedAt: { not: null } } }),
   ]);
   return {
     generatedAt: now.toISOString(),

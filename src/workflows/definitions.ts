@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Actor, ReportingForce, TargetCategory } from '../domain';
+import type { CaseActor as Actor, ReportingForce, TargetCategory } from '../domain';
 import type { CaseView, ProtocolSettings } from './model';
 import type { FormData, TaskType } from './steps/registry';
 
@@ -16,7 +16,8 @@ export function caseWorkflowId(caseId: string): string {
   return `pis-case-${caseId}`;
 }
 
-export { type Actor, CaseErrorType, ERROR_HTTP_STATUS, ROLES, type Role } from '../domain';
+/** In the workflow, `Actor` is the domain's CaseActor: user, role and Comune (no Ambiti: the API scopes cases). */
+export { type CaseActor as Actor, CaseErrorType, ERROR_HTTP_STATUS, ROLES, type Role } from '../domain';
 
 export {
   LAW_ENFORCEMENT_FORCES,
@@ -88,6 +89,18 @@ export interface EscalateCaseRequest {
 export interface RetryPersistenceRequest {
   actor: Actor;
 }
+/**
+ * The office calendar of the case's competent Comune changed (outbox `HandoverRecompute`): the
+ * handover moves to `openingAt`, the next opening computed from the new calendar outside the
+ * workflow, so the workflow stays deterministic. `changeId` makes a re-sent signal harmless.
+ */
+export interface HandoverRecomputeSignal {
+  changeId: string;
+  comuneCode: string;
+  openingAt: string;
+  /** Italian, shown on the timeline: "Calendario dell'ufficio modificato: ...". */
+  reason: string;
+}
 export interface NoteAddedSignal {
   noteId: string;
   actor: Actor;
@@ -103,6 +116,7 @@ export const moveHandoverUpdate = defineUpdate<CaseView, [MoveHandoverRequest]>(
 export const escalateCaseUpdate = defineUpdate<CaseView, [EscalateCaseRequest]>('escalateCase');
 export const retryPersistenceUpdate = defineUpdate<CaseView, [RetryPersistenceRequest]>('retryPersistence');
 export const noteAddedSignal = defineSignal<[NoteAddedSignal]>('noteAdded');
+export const handoverRecomputeSignal = defineSignal<[HandoverRecomputeSignal]>('handoverRecompute');
 export const getCaseQuery = defineQuery<CaseView>('getCase');
 
 export type { CaseView, ProtocolSettings, TaskType, FormData };

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, currentUpdateInfo, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, currentUpdateInfo, patched, setHandler } from '@temporalio/workflow';
 import {
   type Actor,
   type CancelCaseRequest,
@@ -14,6 +14,8 @@ import {
   completeTaskUpdate,
   escalateCaseUpdate,
   getCaseQuery,
+  handoverRecomputeSignal,
+  type HandoverRecomputeSignal,
   moveHandoverUpdate,
   noteAddedSignal,
   type NoteAddedSignal,
@@ -89,6 +91,9 @@ function requireReasonText(reason: unknown): void {
 }
 
 /** A plain id (what the API generates: UUIDs and the like), never free text. */
+/** A waiting handover follows its Comune's office calendar (handlers `handoverRecompute`). */
+export const HANDOVER_FOLLOWS_CALENDAR_PATCH = 'handover-follows-calendar';
+
 const PLAIN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const DAY_MS = 86_400_000;
@@ -392,6 +397,29 @@ class CaseHandlers {
     return toView(s);
   }
 
+  /**
+   * Patch `handover-follows-calendar`: a waiting handover follows its Comune's new calendar. The
+   * signal carries the new opening (computed by the API or the reconciler from the calendar in
+   * PostgreSQL); the durable timer in the handover walk restarts on the changed `openingAt`. A
+   * handover a coordinator moved by hand stays where the coordinator put it. Replaying a case
+   * that got this signal before the patch: no marker, so the signal is ignored as it was then.
+   */
+  handoverRecompute({ changeId, comuneCode, openingAt, reason }: HandoverRecomputeSignal): void {
+    const s = this.s;
+    const handover = s.handover;
+    if (typeof changeId !== 'string' || !PLAIN_ID.test(changeId) || typeof openingAt !== 'string' || !ISO_INSTANT.test(openingAt)) return;
+    if (typeof reason !== 'string' || reason.length === 0 || reason.length > 500) return;
+    if (!handover || handover.external || handover.comuneCode !== comuneCode || handover.movedById !== undefined) return;
+    if (s.status !== 'awaiting_handover' || s.closure || s.persistenceFailure) return;
+    if (s.decisions.some((d) => d.kind === 'handover_recomputed' && d.data.changeId === changeId)) return;
+    const to = new Date(Date.parse(openingAt)).toISOString();
+    if (to === handover.openingAt) return;
+    if (!patched(HANDOVER_FOLLOWS_CALENDAR_PATCH)) return;
+    const from = handover.openingAt;
+    handover.openingAt = to;
+    recordDecision(s, 'system', 'handover_recomputed', { from, to, reason, changeId });
+  }
+
   noteAdded({ noteId, actor, at }: NoteAddedSignal): void {
     // The signal carries only the id of a note the API stored; anything else is not ours to record.
     if (typeof noteId !== 'string' || !PLAIN_ID.test(noteId) || typeof at !== 'string' || !ISO_INSTANT.test(at)) return;
@@ -413,4 +441,5 @@ export function registerHandlers(s: CaseState): void {
   setHandler(escalateCaseUpdate, c.escalateCase.bind(c), { validator: c.validateEscalate.bind(c) });
   setHandler(retryPersistenceUpdate, c.retryPersistence.bind(c), { validator: c.validateRetry.bind(c) });
   setHandler(noteAddedSignal, c.noteAdded.bind(c));
+  setHandler(handoverRecomputeSignal, c.handoverRecompute.bind(c));
 }

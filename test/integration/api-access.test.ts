@@ -157,13 +157,13 @@ describe('an external identity provider', () => {
     const oidc: TokenVerifier = {
       verify: (token) =>
         token === 'oidc-social-worker-lainate'
-          ? Promise.resolve({ userId: 'oidc|42', role: 'social_worker', comuneCode: '015116' })
+          ? Promise.resolve({ userId: 'oidc|42', role: 'social_worker', comuneCode: '015116', ambitoIds: ['rhodense'] })
           : Promise.reject(new InvalidTokenError('invalid')),
     };
     const app = h.appWith({ auth: oidc });
     const me = await request(app).get('/api/auth/me').set('Authorization', 'Bearer oidc-social-worker-lainate');
     expect(me.body).toEqual({ id: 'oidc|42', role: 'social_worker', comuneCode: '015116' });
-    expectProblem(await request(app).get(`/api/cases/${caseId}`).set('Authorization', 'Bearer oidc-social-worker-lainate'), 403);
+    expectProblem(await request(app).get(`/api/cases/${caseId}`).set('Authorization', 'Bearer oidc-social-worker-lainate'), 404);
     expectProblem(await request(app).get('/api/cases').set(...bearer(h, 'coordinatore')), 401);
     const login = await request(app).post('/api/auth/login').set('Authorization', 'Bearer oidc-social-worker-lainate').send({ username: 'intake', password: 'demo-intake-pis' });
     expectProblem(login, 404);
@@ -176,26 +176,29 @@ describe('authorisation matrix: every role × every endpoint', () => {
   type Row = { name: string; method: 'get' | 'post'; path: () => string; body?: unknown; expect: Record<DemoUsername, number> };
   const all = (status: number): Record<DemoUsername, number> => Object.fromEntries(USERS.map((u) => [u, status]));
   const only = (status: number, users: DemoUsername[]) => ({ ...all(403), ...Object.fromEntries(users.map((u) => [u, status])) }) as Record<DemoUsername, number>;
-  const caseWorkers: DemoUsername[] = ['intake', 'operatore1', 'operatore2', 'coordinatore', 'as.rho', 'as.lainate'];
-  const taskWorkers: DemoUsername[] = ['operatore1', 'operatore2', 'coordinatore', 'as.rho', 'as.lainate'];
+  const caseWorkers: DemoUsername[] = ['intake', 'operatore1', 'operatore2', 'coordinatore', 'as.rho', 'as.lainate', 'coordinatore.bollate', 'operatore.bollate', 'as.bollate'];
+  const taskWorkers: DemoUsername[] = ['operatore1', 'operatore2', 'coordinatore', 'as.rho', 'as.lainate', 'coordinatore.bollate', 'operatore.bollate', 'as.bollate'];
+  const coordinators: DemoUsername[] = ['coordinatore', 'coordinatore.bollate'];
+  // Outside the case's scope (another Comune, another Ambito): 404, as if the case did not exist.
+  const outsideRho = { 'as.lainate': 404, 'coordinatore.bollate': 404, 'operatore.bollate': 404, 'as.bollate': 404 };
 
   const rows: Row[] = [
-    { name: 'POST /api/cases', method: 'post', path: () => '/api/cases', body: {}, expect: only(422, ['intake', 'coordinatore']) },
+    { name: 'POST /api/cases', method: 'post', path: () => '/api/cases', body: {}, expect: only(422, ['intake', ...coordinators]) },
     { name: 'GET /api/cases', method: 'get', path: () => '/api/cases', expect: all(200) },
-    // The case happened in Rho: the Lainate social worker is outside its Comune.
-    { name: 'GET /api/cases/:id', method: 'get', path: () => `/api/cases/${caseId}`, expect: { ...only(200, caseWorkers), 'as.lainate': 403 } },
+    // The case happened in Rho: the Lainate social worker is outside its Comune, the Bollatese users outside its Ambito.
+    { name: 'GET /api/cases/:id', method: 'get', path: () => `/api/cases/${caseId}`, expect: { ...only(200, caseWorkers), ...outsideRho } },
     { name: 'POST /api/cases/:id/notes', method: 'post', path: () => `/api/cases/${caseId}/notes`, body: {}, expect: only(422, caseWorkers) },
-    { name: 'POST /api/cases/:id/cancel', method: 'post', path: () => `/api/cases/${caseId}/cancel`, body: {}, expect: only(422, ['coordinatore']) },
-    { name: 'POST /api/cases/:id/override-scope', method: 'post', path: () => `/api/cases/${caseId}/override-scope`, body: {}, expect: only(422, ['coordinatore']) },
-    { name: 'POST /api/cases/:id/move-handover', method: 'post', path: () => `/api/cases/${caseId}/move-handover`, body: {}, expect: only(422, ['coordinatore']) },
-    { name: 'POST /api/cases/:id/escalate', method: 'post', path: () => `/api/cases/${caseId}/escalate`, body: {}, expect: only(422, ['intake', 'operatore1', 'operatore2', 'coordinatore']) },
+    { name: 'POST /api/cases/:id/cancel', method: 'post', path: () => `/api/cases/${caseId}/cancel`, body: {}, expect: only(422, coordinators) },
+    { name: 'POST /api/cases/:id/override-scope', method: 'post', path: () => `/api/cases/${caseId}/override-scope`, body: {}, expect: only(422, coordinators) },
+    { name: 'POST /api/cases/:id/move-handover', method: 'post', path: () => `/api/cases/${caseId}/move-handover`, body: {}, expect: only(422, coordinators) },
+    { name: 'POST /api/cases/:id/escalate', method: 'post', path: () => `/api/cases/${caseId}/escalate`, body: {}, expect: only(422, ['intake', 'operatore1', 'operatore2', ...coordinators, 'operatore.bollate']) },
     { name: 'GET /api/tasks', method: 'get', path: () => '/api/tasks', expect: only(200, taskWorkers) },
-    { name: 'GET /api/tasks/:id', method: 'get', path: () => `/api/tasks/${takeChargeId}`, expect: { ...only(200, taskWorkers), 'as.lainate': 403 } },
+    { name: 'GET /api/tasks/:id', method: 'get', path: () => `/api/tasks/${takeChargeId}`, expect: { ...only(200, taskWorkers), ...outsideRho } },
     { name: 'POST /api/tasks/:id/claim (unknown task)', method: 'post', path: () => `/api/tasks/${unknownTask()}/claim`, expect: only(404, taskWorkers) },
     { name: 'POST /api/tasks/:id/complete', method: 'post', path: () => `/api/tasks/${takeChargeId}/complete`, body: {}, expect: only(422, taskWorkers) },
-    { name: 'POST /api/tasks/:id/reassign', method: 'post', path: () => `/api/tasks/${takeChargeId}/reassign`, body: {}, expect: only(422, ['coordinatore']) },
-    { name: 'GET /api/supervision/stuck', method: 'get', path: () => '/api/supervision/stuck', expect: only(200, ['coordinatore', 'admin']) },
-    { name: 'GET /api/supervision/summary', method: 'get', path: () => '/api/supervision/summary', expect: only(200, ['coordinatore', 'admin']) },
+    { name: 'POST /api/tasks/:id/reassign', method: 'post', path: () => `/api/tasks/${takeChargeId}/reassign`, body: {}, expect: only(422, coordinators) },
+    { name: 'GET /api/supervision/stuck', method: 'get', path: () => '/api/supervision/stuck', expect: only(200, [...coordinators, 'admin']) },
+    { name: 'GET /api/supervision/summary', method: 'get', path: () => '/api/supervision/summary', expect: only(200, [...coordinators, 'admin']) },
     { name: 'GET /api/auth/me', method: 'get', path: () => '/api/auth/me', expect: all(200) },
   ];
 
@@ -220,7 +223,7 @@ describe('authorisation matrix: every role × every endpoint', () => {
       orderBy: { id: 'asc' },
     });
     expect(rows.map(({ userId, role, action, caseId: c, outcome }) => ({ userId, role, action, caseId: c, outcome }))).toEqual([
-      { userId: 'u-as-lainate', role: 'social_worker', action: 'case.read', caseId, outcome: 'denied' },
+      { userId: 'u-as-lainate', role: 'social_worker', action: 'case.read', caseId, outcome: 'not_found' },
       { userId: 'u-as-rho', role: 'social_worker', action: 'case.read', caseId, outcome: 'success' },
     ]);
     const everything = JSON.stringify(await h.prisma.auditEvent.findMany(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
@@ -255,9 +258,9 @@ describe('Comune scoping of social workers', () => {
     expect(lainate).toContain(lainateCase);
     expect(lainate).not.toContain(caseId);
     expect(coordinator).toEqual(expect.arrayContaining([caseId, lainateCase]));
-    expect((await request(h.app).get(`/api/cases/${lainateCase}`).set(...bearer(h, 'as.rho'))).status).toBe(403);
+    expect((await request(h.app).get(`/api/cases/${lainateCase}`).set(...bearer(h, 'as.rho'))).status).toBe(404);
     const notes = await request(h.app).post(`/api/cases/${lainateCase}/notes`).set(...bearer(h, 'as.rho')).send({ text: 'nota' });
-    expectProblem(notes, 403);
+    expectProblem(notes, 404);
     expect(await h.prisma.note.count({ where: { caseId: lainateCase } })).toBe(0);
   });
 
@@ -401,7 +404,7 @@ describe('API version in the path', () => {
     expect(v1.status).toBe(200);
     expect(v1.body).toEqual(alias.body);
     expect((await request(h.app).get(`/api/v1/cases/${caseId}`)).status).toBe(401);
-    expect((await request(h.app).get(`/api/v1/cases/${caseId}`).set(...bearer(h, 'as.lainate'))).status).toBe(403);
+    expect((await request(h.app).get(`/api/v1/cases/${caseId}`).set(...bearer(h, 'as.lainate'))).status).toBe(404);
     const login = await request(h.app).post('/api/v1/auth/login').send({ username: 'intake', password: 'demo-intake-pis' });
     expect(login.status).toBe(200);
     expect((await request(h.app).get('/api/v1/auth/me').set('Authorization', `Bearer ${body(login).token as string}`)).body).toMatchObject({ id: 'u-intake', role: 'intake_operator' });

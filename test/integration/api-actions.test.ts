@@ -211,8 +211,8 @@ describe('read-your-writes', () => {
     const read = await request(h.app).get(`/api/tasks/${nextId}`).set(...bearer(h, 'operatore1'));
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: nextId, caseId, type: 'risk_check', case: { reference: expect.any(String) as string } });
-    // A social worker of another Comune is still refused on the case row.
-    expect((await request(h.app).get(`/api/tasks/${nextId}`).set(...bearer(h, 'as.lainate'))).status).toBe(403);
+    // A social worker of another Comune is still refused on the case row (404: not revealed).
+    expect((await request(h.app).get(`/api/tasks/${nextId}`).set(...bearer(h, 'as.lainate'))).status).toBe(404);
     // An id the workflow never created stays 404.
     expect((await request(h.app).get(`/api/tasks/${caseId}-t99`).set(...bearer(h, 'operatore1'))).status).toBe(404);
     const completed = await request(h.app).post(`/api/tasks/${nextId}/complete`).set(...bearer(h, 'operatore1')).send({ form: { questions: noRisk } });

@@ -175,10 +175,10 @@ export interface TaskItem {
   dueAt: string | null;
 }
 
-/** Waits for the read model to show an active task of `type` on the case (as the coordinator sees it). */
-export function activeTask(h: ApiHarness, caseId: string, type: string): Promise<TaskItem> {
+/** Waits for the read model to show an active task of `type` on the case (as the coordinator of its Ambito sees it). */
+export function activeTask(h: ApiHarness, caseId: string, type: string, coordinator: DemoUsername = 'coordinatore'): Promise<TaskItem> {
   return eventually(`${type} task of ${caseId}`, async () => {
-    const res = await request(h.app).get('/api/tasks').query({ caseId, type, scope: 'all' }).set('Authorization', `Bearer ${h.tokens.coordinatore}`);
+    const res = await request(h.app).get('/api/tasks').query({ caseId, type, scope: 'all' }).set('Authorization', `Bearer ${h.tokens[coordinator]}`);
     if (res.status !== 200) throw new Error(`GET /api/tasks answered ${res.status}`);
     return (res.body as { items: TaskItem[] }).items[0];
   });
@@ -188,8 +188,8 @@ export function bearer(h: ApiHarness, user: DemoUsername): [string, string] {
   return ['Authorization', `Bearer ${h.tokens[user]}`];
 }
 
-export async function createCase(h: ApiHarness, report = sundayReport(), app = h.app): Promise<string> {
-  const res = await request(app).post('/api/cases').set(...bearer(h, 'intake')).send(report);
+export async function createCase(h: ApiHarness, report = sundayReport(), app = h.app, reporter: DemoUsername = 'intake'): Promise<string> {
+  const res = await request(app).post('/api/cases').set(...bearer(h, reporter)).send(report);
   if (res.status !== 201) throw new Error(`POST /api/cases answered ${res.status}: ${JSON.stringify(res.body)}`);
   return (res.body as { caseId: string }).caseId;
 }

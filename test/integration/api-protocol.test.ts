@@ -90,7 +90,7 @@ describe('homeless man on a freezing night', () => {
     expect((inbox.body as { items: Array<{ id: string }> }).items.map((t) => t.id)).toContain(ack.id);
     const lainateInbox = await request(h.app).get('/api/tasks').set(...bearer(h, 'as.lainate'));
     expect((lainateInbox.body as { items: Array<{ id: string }> }).items.map((t) => t.id)).not.toContain(ack.id);
-    expect((await request(h.app).post(`/api/tasks/${ack.id}/claim`).set(...bearer(h, 'as.lainate'))).status).toBe(403);
+    expect((await request(h.app).post(`/api/tasks/${ack.id}/claim`).set(...bearer(h, 'as.lainate'))).status).toBe(404);
     expect((await request(h.app).post(`/api/tasks/${ack.id}/claim`).set(...bearer(h, 'operatore1'))).status).toBe(403);
 
     const closed = await complete(ack.id, 'as.rho', { takenOn: true, caseWorkerName: 'Dott.ssa Verdi' });

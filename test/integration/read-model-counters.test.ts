@@ -97,9 +97,11 @@ describe('CaseCounter', () => {
   }, 120_000);
 
   const actors: Array<[DemoUsername, Actor]> = [
-    ['coordinatore', { userId: 'u-coord', role: 'coordinator' }],
-    ['as.rho', { userId: 'u-as-rho', role: 'social_worker', comuneCode: '015182' }],
-    ['as.lainate', { userId: 'u-as-lainate', role: 'social_worker', comuneCode: '015116' }],
+    ['admin', { userId: 'u-admin', role: 'admin', ambitoIds: [] }],
+    ['coordinatore', { userId: 'u-coord', role: 'coordinator', ambitoIds: ['rhodense'] }],
+    ['coordinatore.bollate', { userId: 'u-coord-bollate', role: 'coordinator', ambitoIds: ['bollatese'] }],
+    ['as.rho', { userId: 'u-as-rho', role: 'social_worker', comuneCode: '015182', ambitoIds: [] }],
+    ['as.lainate', { userId: 'u-as-lainate', role: 'social_worker', comuneCode: '015116', ambitoIds: [] }],
   ];
   const queries = [
     '',

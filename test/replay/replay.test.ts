@@ -55,6 +55,8 @@ describe('replay of committed histories', () => {
       expect(names).toContain(`v3-${scenario}`);
     }
     expect(names).toEqual(expect.arrayContaining(['v2-assisted-violence', 'v2-no-assisted-violence']));
+    // Patch handover-follows-calendar: a waiting handover recomputed twice from its Comune's calendar.
+    expect(names).toContain('v4-handover-follows-calendar');
   });
 
   it('replays every history against the current workflow code', async () => {

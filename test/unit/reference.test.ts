@@ -20,6 +20,17 @@ const RHODENSE_ISTAT = {
   Vanzago: '015229',
 };
 
+const BOLLATESE_ISTAT = {
+  Bollate: '015027',
+  Baranzate: '015250',
+  Cesate: '015076',
+  'Garbagnate Milanese': '015105',
+  'Novate Milanese': '015157',
+  'Paderno Dugnano': '015166',
+  Senago: '015206',
+  Solaro: '015213',
+};
+
 function comuneNamed(name: string): Comune {
   const found = referenceData.comuni.find((c) => c.name === name);
   if (!found) throw new Error(`no Comune ${name}`);
@@ -31,15 +42,19 @@ describe('reference data', () => {
     expect(() => loadReferenceData()).not.toThrow();
   });
 
-  it('has the 9 Comuni of the Ambito Rhodense with their ISTAT codes, all unique', () => {
+  it('has the 9 Comuni of the Ambito Rhodense and the 8 of the Bollatese with their ISTAT codes, all unique', () => {
     const data = loadReferenceData();
-    expect(data.ambiti).toEqual([{ id: 'rhodense', name: 'Ambito territoriale del Rhodense', region: 'Lombardia' }]);
-    expect(data.comuni).toHaveLength(9);
-    expect(Object.fromEntries(data.comuni.map((c) => [c.name, c.istatCode]))).toEqual(RHODENSE_ISTAT);
-    expect(new Set(data.comuni.map((c) => c.istatCode)).size).toBe(9);
+    expect(data.ambiti).toEqual([
+      { id: 'rhodense', name: 'Ambito territoriale del Rhodense', region: 'Lombardia' },
+      { id: 'bollatese', name: 'Ambito territoriale del Bollatese', region: 'Lombardia' },
+    ]);
+    expect(data.comuni).toHaveLength(17);
+    const of = (ambitoId: string) => Object.fromEntries(data.comuni.filter((c) => c.ambitoId === ambitoId).map((c) => [c.name, c.istatCode]));
+    expect(of('rhodense')).toEqual(RHODENSE_ISTAT);
+    expect(of('bollatese')).toEqual(BOLLATESE_ISTAT);
+    expect(new Set(data.comuni.map((c) => c.istatCode)).size).toBe(17);
     for (const comune of data.comuni) {
       expect(comune.province).toBe('MI');
-      expect(comune.ambitoId).toBe('rhodense');
       expect(comune.calendar.comuneCode).toBe(comune.istatCode);
       expect(comune.calendar.timeZone).toBe('Europe/Rome');
     }

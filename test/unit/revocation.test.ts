@@ -23,7 +23,7 @@ function world() {
   const tokens = new HmacTokenService(SECRET, 600, 3600);
   const processA = new RevocationChecker(tokens, processCache());
   const processB = new RevocationChecker(tokens, processCache());
-  db.set('u-op1', { active: true, tokenVersion: 0, role: 'emergency_operator', comuneCode: null, revokedJtis: new Set() });
+  db.set('u-op1', { active: true, tokenVersion: 0, role: 'emergency_operator', comuneCode: null, ambitoIds: ['rhodense'], revokedJtis: new Set() });
   return {
     db,
     tokens,
@@ -119,8 +119,23 @@ describe('RevocationChecker', () => {
   });
 });
 
+describe('Ambiti of the actor', () => {
+  it('come from the user state, not the token: a change applies at once where the user is forgotten, elsewhere within the window', async () => {
+    const w = world();
+    const token = await w.issue();
+    expect((await w.processA.verifyClaims(token)).actor.ambitoIds).toEqual(['rhodense']);
+    expect((await w.processB.verifyClaims(token)).actor.ambitoIds).toEqual(['rhodense']);
+    w.update({ ambitoIds: ['bollatese'] });
+    w.processA.users.forget('u-op1');
+    expect((await w.processA.verifyClaims(token)).actor.ambitoIds).toEqual(['bollatese']);
+    expect((await w.processB.verifyClaims(token)).actor.ambitoIds).toEqual(['rhodense']);
+    w.advance(USER_STATE_MAX_TTL_MS);
+    expect((await w.processB.verifyClaims(token)).actor.ambitoIds).toEqual(['bollatese']);
+  });
+});
+
 describe('UserStateCache', () => {
-  const state: UserTokenState = { active: true, tokenVersion: 0, role: 'admin', comuneCode: null, revokedJtis: new Set() };
+  const state: UserTokenState = { active: true, tokenVersion: 0, role: 'admin', comuneCode: null, ambitoIds: ['rhodense'], revokedJtis: new Set() };
 
   it('never reuses a state longer than 30 s, whatever it is configured with', async () => {
     let clock = 0;

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../config';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { type Actor, ROLES, type Role } from '../../domain';
+import { type CaseActor, ROLES, type Role } from '../../domain';
 import { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy, LoginThrottle } from './lockout';
 import { verifyPassword } from './passwords';
 import { RevocationChecker, UserStateCache, userStateLoader } from './revocation';
@@ -12,7 +12,8 @@ export { changePassword, revokeAllTokens, setUserActive } from './users';
 export { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy } from './lockout';
 
 export interface AuthenticatedUser {
-  actor: Actor;
+  /** What the token carries (the Ambiti are read at every check, see revocation.ts). */
+  actor: CaseActor;
   displayName: string;
   tokenVersion: number;
 }
@@ -31,7 +32,7 @@ export interface TokenService extends TokenVerifier, TokenIssuer {
   revoke(token: string): Promise<void>;
   /** Logout everywhere: every token of the user is refused. */
   revokeAll(userId: string): Promise<void>;
-  /** The user changed (disabled, new password): re-read their state on the next request. */
+  /** The user changed (disabled, new password, other Ambiti): re-read their state on the next request. */
   forgetUser(userId: string): void;
 }
 
@@ -83,7 +84,7 @@ export function createAuth(config: AppConfig, prisma: PrismaClient, options: Aut
         return { outcome: 'invalid' };
       }
       if (lock.tracked) await throttle.reset(key);
-      const actor: Actor = { userId: user.id, role: user.role, ...(user.comuneCode !== null && { comuneCode: user.comuneCode }) };
+      const actor: CaseActor = { userId: user.id, role: user.role, ...(user.comuneCode !== null && { comuneCode: user.comuneCode }) };
       return { outcome: 'ok', user: { actor, displayName: user.displayName, tokenVersion: user.tokenVersion } };
     },
     async revoke(token) {

@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { OidcSettings } from '../../config';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { type Actor, ROLES, type Role } from '../../workflows/definitions';
+import { type CaseActor, ROLES, type Role } from '../../domain';
 import type { AuthenticatedUser } from './index';
 
 /**
@@ -207,6 +207,6 @@ function isRole(value: string): value is Role {
 }
 
 function authenticated(user: { id: string; role: string; comuneCode: string | null; displayName: string; tokenVersion: number }): AuthenticatedUser {
-  const actor: Actor = { userId: user.id, role: user.role as Role, ...(user.comuneCode !== null && { comuneCode: user.comuneCode }) };
+  const actor: CaseActor = { userId: user.id, role: user.role as Role, ...(user.comuneCode !== null && { comuneCode: user.comuneCode }) };
   return { actor, displayName: user.displayName, tokenVersion: user.tokenVersion };
 }

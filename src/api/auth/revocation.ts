@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client';
+import type { Actor } from '../../domain';
 import { type HmacTokenService, InvalidTokenError, type TokenClaims } from './tokens';
 
 /**
@@ -21,6 +22,12 @@ export interface UserTokenState {
   tokenVersion: number;
   role: string;
   comuneCode: string | null;
+  /**
+   * The Ambiti whose cases the user sees: their UserAmbito rows, plus, for a social worker, the
+   * Ambito of their Comune. Read with the rest of the state, so a change applies at the next
+   * request in the process that made it (`forgetUser`) and within the cache window elsewhere.
+   */
+  ambitoIds: readonly string[];
   /** `jti`s of the user's tokens revoked by logout and not yet expired. */
   revokedJtis: ReadonlySet<string>;
 }
@@ -42,14 +49,26 @@ export type UserStateLoader = (userId: string) => Promise<UserTokenState | null>
 /** One query: the user's flags and the non-expired revoked `jti`s (index RevokedToken(userId, expiresAt)). */
 export function userStateLoader(prisma: PrismaClient): UserStateLoader {
   return async (userId) => {
-    const rows = await prisma.$queryRaw<Array<{ active: boolean; tokenVersion: number; role: string; comuneCode: string | null; revoked: string[] }>>`
+    const rows = await prisma.$queryRaw<Array<{ active: boolean; tokenVersion: number; role: string; comuneCode: string | null; revoked: string[]; ambiti: string[] }>>`
       SELECT u.active, u."tokenVersion", u.role, u."comuneCode",
              ARRAY(SELECT r.jti FROM "RevokedToken" r
-                   WHERE r."userId" = u.id AND r."expiresAt" > (now() AT TIME ZONE 'UTC')) AS revoked
+                   WHERE r."userId" = u.id AND r."expiresAt" > (now() AT TIME ZONE 'UTC')) AS revoked,
+             ARRAY(SELECT ua."ambitoId" FROM "UserAmbito" ua WHERE ua."userId" = u.id
+                   UNION
+                   SELECT c."ambitoId" FROM "Comune" c
+                   WHERE u.role = 'social_worker' AND c.code = u."comuneCode" AND c."ambitoId" IS NOT NULL
+                   ORDER BY 1) AS ambiti
       FROM "User" u WHERE u.id = ${userId}`;
     const row = rows[0];
     if (row === undefined) return null;
-    return { active: row.active, tokenVersion: row.tokenVersion, role: row.role, comuneCode: row.comuneCode, revokedJtis: new Set(row.revoked) };
+    return {
+      active: row.active,
+      tokenVersion: row.tokenVersion,
+      role: row.role,
+      comuneCode: row.comuneCode,
+      ambitoIds: row.ambiti,
+      revokedJtis: new Set(row.revoked),
+    };
   };
 }
 
@@ -137,13 +156,15 @@ export class RevocationChecker {
     readonly users: UserStateCache,
   ) {}
 
-  async verifyClaims(token: string): Promise<TokenClaims> {
+  /** The token's claims, its actor completed with the user's current Ambiti. */
+  async verifyClaims(token: string): Promise<TokenClaims & { actor: Actor }> {
     const claims = await this.tokens.verifyClaims(token);
     if (this.users.isRevokedHere(claims.jti)) throw new InvalidTokenError('revoked');
-    const rejection = rejectionOf(claims, await this.users.get(claims.actor.userId));
-    if (rejection === 'unknown_user') throw new InvalidTokenError('invalid');
+    const state = await this.users.get(claims.actor.userId);
+    const rejection = rejectionOf(claims, state);
+    if (rejection === 'unknown_user' || state === null) throw new InvalidTokenError('invalid');
     if (rejection !== undefined) throw new InvalidTokenError('revoked');
-    return claims;
+    return { ...claims, actor: { ...claims.actor, ambitoIds: [...state.ambitoIds] } };
   }
 
   /** After the deny-list row is written: refused here at once, and the user's state re-read. */

@@ -4,15 +4,20 @@ import path from 'node:path';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { AppConfig } from '../../config';
-import { type Actor, ROLES } from '../../domain';
+import { type Actor, type CaseActor, ROLES } from '../../domain';
 
 /**
  * Bearer tokens. The API depends only on `TokenVerifier` (token ⇒ Actor), so an OIDC provider can
  * replace the built-in issuer: map its claims to an Actor and pass that verifier instead.
  */
 
-export interface TokenVerifier {
-  /** The actor of a valid token; throws `InvalidTokenError` otherwise. */
+/** Token ⇒ who (user, role, Comune): enough for gates that check a role only (the codec endpoint). */
+export interface CaseActorVerifier {
+  verify(token: string): Promise<CaseActor>;
+}
+
+export interface TokenVerifier extends CaseActorVerifier {
+  /** The actor of a valid token (with the Ambiti the user sees); throws `InvalidTokenError` otherwise. */
   verify(token: string): Promise<Actor>;
 }
 
@@ -22,13 +27,13 @@ export interface IssuedToken {
 }
 
 export interface TokenIssuer {
-  /** `tokenVersion`: the user's current `User.tokenVersion`, carried as claim `ver`. */
-  issue(actor: Actor, tokenVersion?: number): Promise<IssuedToken>;
+  /** `tokenVersion`: the user's current `User.tokenVersion`, carried as claim `ver`. Ambiti are not carried. */
+  issue(actor: CaseActor, tokenVersion?: number): Promise<IssuedToken>;
 }
 
 /** What a verified built-in token says, beyond its actor: what revocation checks need. */
 export interface TokenClaims {
-  actor: Actor;
+  actor: CaseActor;
   /** Unique id of this token (logout puts it on the deny-list). */
   jti: string;
   /** The user's token version when it was issued. */
@@ -75,7 +80,7 @@ export const DEFAULT_MAX_TTL_SECONDS = 12 * 3600;
  * whatever its signer chose. This class checks the token alone: whether its user still exists, is
  * active, and has not revoked it is `createAuth`'s job (see revocation.ts).
  */
-export class HmacTokenService implements TokenVerifier, TokenIssuer {
+export class HmacTokenService implements TokenIssuer, CaseActorVerifier {
   private readonly key: Uint8Array;
   private readonly verified = new Map<string, TokenClaims>();
 
@@ -89,7 +94,7 @@ export class HmacTokenService implements TokenVerifier, TokenIssuer {
     this.key = new TextEncoder().encode(secret);
   }
 
-  async issue(actor: Actor, tokenVersion = 0): Promise<IssuedToken> {
+  async issue(actor: CaseActor, tokenVersion = 0): Promise<IssuedToken> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.ttlSeconds;
     const token = await new SignJWT({ role: actor.role, ver: tokenVersion, ...(actor.comuneCode !== undefined && { comune: actor.comuneCode }) })
@@ -104,7 +109,7 @@ export class HmacTokenService implements TokenVerifier, TokenIssuer {
     return { token, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
-  async verify(token: string): Promise<Actor> {
+  async verify(token: string): Promise<CaseActor> {
     return (await this.verifyClaims(token)).actor;
   }
 
@@ -127,7 +132,7 @@ export class HmacTokenService implements TokenVerifier, TokenIssuer {
     if (role === 'social_worker' && comune === undefined) throw new InvalidTokenError('invalid');
     // A lifetime longer than allowed (or an issue time in the future) is refused, even if signed.
     if (exp - iat > this.maxTtlSeconds || iat > Date.now() / 1000 + IAT_SKEW_SECONDS) throw new InvalidTokenError('invalid');
-    const actor: Actor = { userId: sub, role, ...(comune !== undefined && { comuneCode: comune }) };
+    const actor: CaseActor = { userId: sub, role, ...(comune !== undefined && { comuneCode: comune }) };
     const verified: TokenClaims = { actor, jti, ver, iat, exp };
     // Oldest first out: a Map iterates in insertion order.
     if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);

@@ -5,7 +5,6 @@ import { ensureCaseWorkflow, IntakeError, receiveReport } from '../../cases/inta
 import { idempotencyConflict, runAction } from '../action-requests';
 import { intakeSchema } from '../../cases/intake-schema';
 import {
-  type Actor,
   CASE_STATUSES,
   cancelCaseUpdate,
   caseWorkflowId,
@@ -16,7 +15,7 @@ import {
   overrideScopeUpdate,
   retryPersistenceUpdate,
 } from '../../workflows/definitions';
-import { type Action, can, canSeeCase, caseScope, forbidden } from '../authorization';
+import { type Action, can, canSeeCase, caseActorOf, caseScope, inAmbito } from '../authorization';
 import { loggableError, ProblemError } from '../problem';
 import { recordAudit } from '../audit';
 import { handoverMoveWindow, reportedAtWindow, requireInWindow } from '../date-windows';
@@ -26,7 +25,7 @@ import { caseStateOf, presentTaskRow } from './views';
 import { afterWhere, encodeCursor, fingerprint, keyValue, orderByOf, pageStart, type SortKey } from '../cursor';
 import { type CaseCountFilter, counterScope, countCases } from '../../readmodel/counters';
 import type { CaseFile, CaseRow, Page, Sent } from '../../contract/api';
-import type { Role } from '../../domain';
+import type { Actor, CaseActor, Role } from '../../domain';
 import type { TimelineKind } from '../../workflows/steps/registry';
 
 const LIST_SELECT = {
@@ -57,13 +56,17 @@ const SIGNAL_TIMEOUT_MS = 10_000;
 const RUNNING_STATUSES = CASE_STATUSES.filter((s) => s !== 'closed');
 const NULLABLE_SORT = new Set(['overdueSince', 'handoverAt']);
 
-/** Loads the case row an actor acts on: 404 when unknown, 403 outside the actor's Comune. */
+/**
+ * Loads the case row an actor acts on: 404 when unknown and when outside the actor's scope
+ * (`canSeeCase`: their Ambiti, a social worker's Comune), so nobody learns that it exists. The
+ * case id is still recorded in the refusal's audit row.
+ */
 export async function visibleCase(deps: ApiDeps, ctx: RequestContext, id: string) {
   if (!CASE_ID.test(id)) throw notFound('case');
   const c = await deps.prisma.case.findUnique({ where: { id } });
   if (!c) throw notFound('case');
   ctx.caseId = c.id;
-  if (!canSeeCase(ctx.actor, c)) throw forbidden('Caso di un altro Comune');
+  if (!canSeeCase(ctx.actor, c)) throw notFound('case');
   return c;
 }
 
@@ -110,6 +113,7 @@ export function casesRouter(deps: ApiDeps): Router {
           idempotencyKey,
           protocolOverrides: deps.testing?.protocolOverrides,
           startTimeoutMs: deps.testing?.actionWaitMs ?? deps.config.api.actionWaitMs,
+          acceptsAmbito: (ambitoId) => inAmbito(ctx.actor, ambitoId),
           onStartFailed: (err) => (req.log ?? deps.logger).warn({ err: loggableError(err) }, 'case workflow start failed; the reconciler will start it'),
           // A new case and its audit row commit together: no case without its creation record.
           onCreate: async (tx, caseId) => {
@@ -262,7 +266,7 @@ export function casesRouter(deps: ApiDeps): Router {
         (await deps.prisma.timelineEntry.count({ where: { caseId: c.id, kind: 'note_added', data: { path: ['noteId'], equals: note.id } } })) > 0;
       const signalled = known || (await withWorkflowDeadline(
         deps,
-        () => handle(c.id).signal(noteAddedSignal, { noteId: note.id, actor: ctx.actor, at: note.createdAt.toISOString() }),
+        () => handle(c.id).signal(noteAddedSignal, { noteId: note.id, actor: caseActorOf(ctx.actor), at: note.createdAt.toISOString() }),
         SIGNAL_TIMEOUT_MS,
       ).then(
         () => true,
@@ -283,7 +287,7 @@ export function casesRouter(deps: ApiDeps): Router {
     action: Action,
     updateName: string,
     schema: Parameters<typeof parseBody>[0],
-    args: (actor: Actor, body: B) => unknown,
+    args: (actor: CaseActor, body: B) => unknown,
     check?: (body: B) => void,
   ) =>
     endpoint(deps, action, async (req, ctx) => {
@@ -296,7 +300,7 @@ export function casesRouter(deps: ApiDeps): Router {
         caseId: c.id,
         workflowId: c.workflowId,
         updateName,
-        args: [args(ctx.actor, body)],
+        args: [args(caseActorOf(ctx.actor), body)],
         body,
       });
       return actionReply(outcome, ctx);

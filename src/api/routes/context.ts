@@ -58,6 +58,8 @@ export interface Reply {
   status?: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Bytes sent as they are (e.g. a PDF) instead of `body` as JSON. */
+  raw?: { contentType: string; data: Buffer };
 }
 
 export type EndpointHandler = (req: Request, ctx: RequestContext) => Promise<Reply>;
@@ -129,7 +131,8 @@ export function endpoint(deps: ApiDeps, action: Action, handler: EndpointHandler
         else await recordAudit(deps.prisma, entry);
       }
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-      res.status(reply.status ?? 200).json(reply.body);
+      if (reply.raw !== undefined) res.status(reply.status ?? 200).type(reply.raw.contentType).send(reply.raw.data);
+      else res.status(reply.status ?? 200).json(reply.body);
     } catch (err) {
       let problem = temporalProblem(err) ?? toProblemError(err);
       const code = problem?.extensions?.code;

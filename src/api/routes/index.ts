@@ -1,4 +1,5 @@
 import { type Express, Router } from 'express';
+import { adminTerritoryRouter } from './admin-territory';
 import { supervisionRouter } from './supervision';
 import { authRouter } from './auth';
 import { casesRouter } from './cases';
@@ -7,6 +8,8 @@ import { docsRouter } from './docs';
 import { referenceRouter } from './reference';
 import { requestsRouter } from './requests';
 import { tasksRouter } from './tasks';
+import { milestonesRouter } from './milestones';
+import { documentsRouter } from './documents';
 
 export type { ApiDeps } from './context';
 
@@ -24,10 +27,14 @@ export function mountApiRoutes(app: Express, deps: ApiDeps): void {
   api.use(docsRouter());
   api.use('/auth', authRouter(deps));
   api.use(authenticate(deps));
+  const milestones = milestonesRouter(deps);
+  api.use('/cases', milestones.cases, documentsRouter(deps));
+  api.use('/milestones', milestones.ledger);
   api.use('/cases', casesRouter(deps));
   api.use('/tasks', tasksRouter(deps));
   api.use('/requests', requestsRouter(deps));
   api.use('/supervision', supervisionRouter(deps));
   api.use('/reference', referenceRouter(deps));
+  api.use('/admin', adminTerritoryRouter(deps));
   app.use(API_MOUNT_PATHS, api);
 }

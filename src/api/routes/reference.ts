@@ -23,10 +23,17 @@ export function referenceRouter(deps: ApiDeps): Router {
 
   router.get(
     '/users',
-    endpoint(deps, 'task.reassign', async (req) => {
+    endpoint(deps, 'task.reassign', async (req, ctx) => {
       const q = parseQuery(userListQuery, req.query);
+      // Only people who work in the coordinator's Ambiti (social workers: through their Comune).
+      const comuni = (await deps.prisma.comune.findMany({ where: { ambitoId: { in: ctx.actor.ambitoIds } }, select: { code: true } })).map((c) => c.code);
       const items = await deps.prisma.user.findMany({
-        where: { active: true, ...(q.role !== undefined && { role: q.role }), ...(q.comune !== undefined && { comuneCode: q.comune }) },
+        where: {
+          active: true,
+          ...(q.role !== undefined && { role: q.role }),
+          ...(q.comune !== undefined && { comuneCode: q.comune }),
+          OR: [{ role: { not: 'social_worker' }, ambiti: { some: { ambitoId: { in: ctx.actor.ambitoIds } } } }, { role: 'social_worker', comuneCode: { in: comuni } }],
+        },
         select: { id: true, displayName: true, role: true, comuneCode: true },
         orderBy: [{ role: 'asc' }, { displayName: 'asc' }],
       });

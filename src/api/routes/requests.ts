@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { attach, replay } from '../action-requests';
+import { canSeeCase } from '../authorization';
 import { ProblemError } from '../problem';
 import { actionReply, type ApiDeps, endpoint } from './context';
 
@@ -27,6 +28,9 @@ export function requestsRouter(deps: ApiDeps): Router {
       const row = await deps.prisma.actionRequest.findUnique({ where: { id } });
       if (!row || (row.userId !== ctx.actor.userId && ctx.actor.role !== 'coordinator')) throw requestNotFound();
       ctx.caseId = row.caseId;
+      // A case outside the actor's scope (another Ambito, or the requester's lost access): not found.
+      const c = await deps.prisma.case.findUnique({ where: { id: row.caseId }, select: { ambitoId: true, competentComuneCode: true, eventComuneCode: true } });
+      if (!c || !canSeeCase(ctx.actor, c)) throw requestNotFound();
       if (row.status !== 'pending') return actionReply(replay(row));
       const waitMs = Math.min(POLL_WAIT_MS, deps.testing?.actionWaitMs ?? deps.config.api.actionWaitMs);
       return actionReply(await attach({ prisma: deps.prisma, client: deps.temporal.client, logger: deps.logger }, row, waitMs));

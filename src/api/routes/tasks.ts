@@ -2,7 +2,6 @@ import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import {
-  type Actor,
   type CaseView,
   caseWorkflowId,
   getCaseQuery,
@@ -13,7 +12,8 @@ import {
 import type { Sent, TaskItem } from '../../contract/api';
 import { taskColumns } from '../../db/task-row';
 import { TASK_FORMS, type TaskType, validateTaskForm } from '../../workflows/steps/registry';
-import { can, canSeeCase, caseScope, forbidden } from '../authorization';
+import type { Actor } from '../../domain';
+import { can, canSeeCase, caseActorOf, forbidden, taskScope } from '../authorization';
 import { ProblemError } from '../problem';
 import { runAction } from '../action-requests';
 import { caseErrorProblem, temporalProblem } from '../temporal-errors';
@@ -34,7 +34,7 @@ const TASK_KEYS: SortKey[] = [
 export const TASK_COUNT_CAP = 10_000;
 /** How long a task read may wait for the workflow when the read model has no row yet. */
 const TASK_FALLBACK_TIMEOUT_MS = 5000;
-const CASE_SELECT = { id: true, reference: true, status: true, step: true, riskLevel: true, eventComuneCode: true, competentComuneCode: true } as const;
+const CASE_SELECT = { id: true, reference: true, status: true, step: true, riskLevel: true, ambitoId: true, eventComuneCode: true, competentComuneCode: true } as const;
 type TaskWithCase = Prisma.TaskGetPayload<{ include: { case: { select: typeof CASE_SELECT } } }>;
 
 function isTaskType(type: string): type is TaskType {
@@ -61,9 +61,7 @@ function listWhere(actor: Actor, q: ReturnType<typeof taskListQuery.parse>): Pri
     candidateRole: actor.role,
     ...(actor.role === 'social_worker' && { comuneCode: actor.comuneCode ?? '-' }),
   };
-  const scoped = caseScope(actor);
-  // No relation filter when the actor sees every case: it would join each task to its case.
-  const and: Prisma.TaskWhereInput[] = Object.keys(scoped).length === 0 ? [] : [{ case: scoped }];
+  const and: Prisma.TaskWhereInput[] = [taskScope(actor)];
   if (scope === 'mine') and.push(mine);
   else if (scope === 'available') and.push(available);
   else if (scope === undefined) and.push({ OR: [mine, available] });
@@ -86,7 +84,8 @@ export function tasksRouter(deps: ApiDeps): Router {
     const task = await deps.prisma.task.findUnique({ where: { id }, include: { case: { select: CASE_SELECT } } });
     if (task) {
       ctx.caseId = task.caseId;
-      if (!canSeeCase(ctx.actor, task.case)) throw forbidden('Attività di un caso di un altro Comune');
+      // Outside the actor's scope: as if it did not exist (the refusal is audited with the case id).
+      if (!canSeeCase(ctx.actor, task.case)) throw notFound('task');
       return task;
     }
     return taskFromWorkflow(ctx, id);
@@ -101,7 +100,7 @@ export function tasksRouter(deps: ApiDeps): Router {
     const c = await deps.prisma.case.findUnique({ where: { id: caseId }, select: { ...CASE_SELECT, workflowId: true } });
     if (!c) throw notFound('task');
     ctx.caseId = c.id;
-    if (!canSeeCase(ctx.actor, c)) throw forbidden('Attività di un caso di un altro Comune');
+    if (!canSeeCase(ctx.actor, c)) throw notFound('task');
     let view: CaseView;
     try {
       view = await withWorkflowDeadline(deps, () => deps.temporal.client.workflow.getHandle(c.workflowId).query(getCaseQuery), TASK_FALLBACK_TIMEOUT_MS);
@@ -122,6 +121,7 @@ export function tasksRouter(deps: ApiDeps): Router {
         status: view.status,
         step: view.step,
         riskLevel: view.risk?.level ?? c.riskLevel,
+        ambitoId: c.ambitoId,
         eventComuneCode: c.eventComuneCode,
         competentComuneCode: c.competentComuneCode,
       },
@@ -201,7 +201,7 @@ export function tasksRouter(deps: ApiDeps): Router {
         throw new ProblemError(400, { detail: 'La presa in carico non ha corpo (o un oggetto vuoto)' });
       }
       const task = await visibleTask(ctx, String(req.params.id));
-      return act('task.claim', ctx, req, task, claimTaskUpdate.name, { taskId: task.id, actor: ctx.actor }, {});
+      return act('task.claim', ctx, req, task, claimTaskUpdate.name, { taskId: task.id, actor: caseActorOf(ctx.actor) }, {});
     }),
   );
 
@@ -215,7 +215,7 @@ export function tasksRouter(deps: ApiDeps): Router {
       // Validated here too, so a bad form never reaches the workflow.
       const form = validateTaskForm(task.type, body.form);
       if (!form.ok) throw caseErrorProblem('INVALID_FORM', 'Modulo non valido', form.issues);
-      const args = { taskId: task.id, actor: ctx.actor, form: body.form, submittedAt: body.submittedAt ?? new Date().toISOString() };
+      const args = { taskId: task.id, actor: caseActorOf(ctx.actor), form: body.form, submittedAt: body.submittedAt ?? new Date().toISOString() };
       return act('task.complete', ctx, req, task, completeTaskUpdate.name, args, body);
     }),
   );
@@ -225,12 +225,14 @@ export function tasksRouter(deps: ApiDeps): Router {
     endpoint(deps, 'task.reassign', async (req, ctx) => {
       const body = parseBody(reassignTaskBody, req.body);
       const task = await visibleTask(ctx, String(req.params.id));
-      const assignee = await deps.prisma.user.findUnique({ where: { id: body.assigneeId } });
+      const assignee = await deps.prisma.user.findUnique({ where: { id: body.assigneeId }, include: { ambiti: { where: { ambitoId: task.case.ambitoId } } } });
       const fits =
         assignee !== null &&
         assignee.active &&
         assignee.role === task.candidateRole &&
-        (task.comuneCode === null || assignee.role !== 'social_worker' || assignee.comuneCode === task.comuneCode);
+        (task.comuneCode === null || assignee.role !== 'social_worker' || assignee.comuneCode === task.comuneCode) &&
+        // Someone who could not see the case cannot be given its task.
+        (assignee.role === 'social_worker' || assignee.ambiti.length > 0);
       if (!fits) {
         throw new ProblemError(422, {
           title: 'Validation Failed',
@@ -238,7 +240,7 @@ export function tasksRouter(deps: ApiDeps): Router {
           errors: [{ path: 'assigneeId', message: `serve un utente attivo con ruolo ${task.candidateRole}` }],
         });
       }
-      return act('task.reassign', ctx, req, task, reassignTaskUpdate.name, { taskId: task.id, actor: ctx.actor, assigneeId: assignee.id, reason: body.reason }, body);
+      return act('task.reassign', ctx, req, task, reassignTaskUpdate.name, { taskId: task.id, actor: caseActorOf(ctx.actor), assigneeId: assignee.id, reason: body.reason }, body);
     }),
   );
 

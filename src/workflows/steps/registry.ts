@@ -99,7 +99,9 @@ export const FORM_ENUM_LABELS: Record<string, string> = merge(STEP_MODULES.map((
 export const DEFAULT_PROTOCOL_SETTINGS: ProtocolSettings = merge(STEP_MODULES.map((m) => m.settings));
 export const STALL_ALLOWANCE_MINUTES: Record<Step, number> = merge(STEP_MODULES.map((m) => m.stallAllowanceMinutes));
 
-const minutes = z.number().int().min(1).max(60 * 24 * 365);
+/** Every setting is a whole number in this range (minutes, days or counts). */
+export const PROTOCOL_SETTING_RANGE = { min: 1, max: 60 * 24 * 365 } as const;
+const minutes = z.number().int().min(PROTOCOL_SETTING_RANGE.min).max(PROTOCOL_SETTING_RANGE.max);
 /** Per-Ambito overrides of the protocol settings (every key optional, no unknown key). */
 export const protocolSettingsOverridesSchema = z
   .object(Object.fromEntries(Object.keys(DEFAULT_PROTOCOL_SETTINGS).map((k) => [k, minutes.optional()])))

@@ -37,6 +37,7 @@ export const handover = defineStep({
     timeline: {
       handover_scheduled: 'Passaggio di consegne programmato',
       handover_moved: 'Passaggio di consegne spostato',
+      handover_recomputed: "Passaggio di consegne ricalcolato (calendario dell'ufficio)",
     },
   },
   tasks: {
