@@ -58,6 +58,7 @@ import { driveStandardCase, type ApiCall } from './case-drive';
 import { driveProtocolShape, historyFigures, type HistoryFigures, throughput, UpdateBaselines } from './engine/baselines';
 import { ENGINE_TABLE } from './engine/workflows';
 import { BENCH_MODULES } from './modules';
+import { seedReadModel } from './read-model-seed';
 import { type BenchContext, type BenchRow, formatTable, latencyRow, p50Ratio, ratioTarget } from './table';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -154,33 +155,9 @@ function startWorkerProcess(script: string, env: Record<string, string>): { chil
   };
 }
 
-/** Synthetic read-model rows (no workflows behind them), inserted by SQL in one statement each. */
+/** Synthetic read-model rows (no workflows behind them): the read-model module's seeding (bench/read-model-seed.ts). */
 async function fillReadModel(prisma: PrismaClient, target: number): Promise<void> {
-  const current = await prisma.case.count();
-  const missing = target - current;
-  if (missing <= 0) return;
-  await prisma.$executeRawUnsafe(`
-    INSERT INTO "Case" (id, reference, "workflowId", "reportingForce", "reportNumber", "ambitoId", "eventComuneCode",
-      "competentComuneCode", categories, "minorsInvolved", status, step, "riskLevel", flags, "openTaskRoles", "reportedAt",
-      "lastProgressAt", "overdueSince", "createdById", "updatedAt")
-    SELECT id, 'SYN-' || id, 'syn-' || id, 'carabinieri', 'SYN-' || id, 'rhodense',
-      (ARRAY['015009','015087','015116','015170','015176','015179','015182','015211','015229'])[1 + (g % 9)],
-      CASE WHEN g % 3 = 0 THEN (ARRAY['015182','015116'])[1 + (g % 2)] END,
-      ARRAY[(ARRAY['homeless','women_violence','msna','frail_without_caregiver'])[1 + (g % 4)]], g % 7 = 0,
-      (ARRAY['closed','closed','closed','open','awaiting_handover','handover'])[1 + (g % 6)],
-      (ARRAY['closure','closure','closure','intervention','handover','handover'])[1 + (g % 6)],
-      (ARRAY['low','medium','high','critical'])[1 + (g % 4)], ARRAY[]::text[], ARRAY[]::text[],
-      now() - (g % 1000) * interval '1 hour', now() - (g % 500) * interval '1 minute',
-      CASE WHEN g % 11 = 0 THEN now() - interval '1 hour' END, 'u-intake', now()
-    FROM (SELECT gen_random_uuid()::text AS id, g FROM generate_series(1, ${missing}) AS g) s`);
-  await prisma.$executeRawUnsafe(`
-    INSERT INTO "Task" (id, "caseId", type, "candidateRole", status, "createdAt", "dueAt", escalation)
-    SELECT c.id || '-t1', c.id, 'intervention', 'emergency_operator', 'open', now() - interval '2 hours',
-      now() + ((abs(hashtext(c.id)) % 240) - 120) * interval '1 minute', '{"trigger":"none"}'::jsonb
-    FROM "Case" c WHERE c.reference LIKE 'SYN-%' AND c.status = 'open'
-      AND NOT EXISTS (SELECT 1 FROM "Task" t WHERE t.id = c.id || '-t1')`);
-  await prisma.$executeRawUnsafe('ANALYZE "Case"; ');
-  await prisma.$executeRawUnsafe('ANALYZE "Task"; ');
+  await seedReadModel(prisma, target);
 }
 
 async function main(): Promise<void> {

@@ -5,6 +5,10 @@ import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PrismaClient } from '../generated/prisma/client';
 import { isLoopback } from './codec-router';
 import { ProblemError } from './problem';
+import { countCasesBy } from '../readmodel/counters';
+import { CASE_STATUSES } from '../domain';
+
+const RUNNING = CASE_STATUSES.filter((s) => s !== 'closed');
 
 /**
  * `GET /metrics` in the Prometheus text format (prom-client):
@@ -46,9 +50,8 @@ interface ReadModelCounts {
 async function readCounts(prisma: PrismaClient): Promise<ReadModelCounts> {
   const now = new Date();
   const [openCases, overdueTasks, escalationTasks, escalatedTasks, notifications] = await Promise.all([
-    // Index (status, step).
-    prisma.$queryRaw<Array<{ status: string; step: string; n: bigint }>>`
-      SELECT status, step, count(*) AS n FROM "Case" WHERE status <> 'closed' GROUP BY status, step`,
+    // Counters kept with every write (CaseCounter), not a count of the case table.
+    countCasesBy(prisma, ['status', 'step'], {}, { statuses: RUNNING }),
     // Index (status, dueAt, caseId).
     prisma.$queryRaw<Array<{ type: string; n: bigint }>>`
       SELECT type, count(*) AS n FROM "Task" WHERE status IN ('open', 'claimed') AND "dueAt" <= ${now} GROUP BY type`,
@@ -56,17 +59,16 @@ async function readCounts(prisma: PrismaClient): Promise<ReadModelCounts> {
       SELECT status, count(*) AS n FROM "Task" WHERE type = 'escalation' GROUP BY status`,
     prisma.$queryRaw<Array<{ status: string; n: bigint }>>`
       SELECT status, count(*) AS n FROM "Task" WHERE "escalatedAt" IS NOT NULL GROUP BY status`,
-    prisma.$queryRaw<Array<{ state: string; n: bigint }>>`
-      SELECT CASE WHEN "deliveredAt" IS NULL THEN 'pending' ELSE 'delivered' END AS state, count(*) AS n
-      FROM "Notification" GROUP BY 1`,
+    // Counter kept by a trigger on "Notification".
+    prisma.notificationCounter.findMany({ select: { state: true, n: true } }),
   ]);
   const num = <T extends { n: bigint }>(rows: T[]) => rows.map((r) => ({ ...r, n: Number(r.n) }));
   return {
-    openCases: num(openCases),
+    openCases,
     overdueTasks: num(overdueTasks),
     escalationTasks: num(escalationTasks),
     escalatedTasks: num(escalatedTasks),
-    notifications: num(notifications),
+    notifications: num(notifications).filter((r) => r.n !== 0),
   };
 }
 

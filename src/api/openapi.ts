@@ -125,10 +125,12 @@ const page = <T extends z.ZodType>(item: T) =>
   z.object({
     items: z.array(item),
     total: z.number().int(),
-    /** Case list only: true when there are more than `total` matches (counting stops at 10,000). */
+    /** True when there are more than `total` matches (the task list stops counting at 10,000; the case list's totals are exact). */
     totalCapped: z.boolean().optional(),
     limit: z.number().int(),
     offset: z.number().int(),
+    /** Pass as `cursor` for the next page (keyset pagination); null on the last page. */
+    nextCursor: z.string().nullable().optional(),
   });
 
 const stuckReport = z.object({

@@ -100,10 +100,12 @@ export interface CaseFile {
 export interface Page<T> {
   items: T[];
   total: number;
-  /** Case list: past its counting cap the total says "at least". */
+  /** Past its counting cap (task list) the total says "at least"; the case list's totals are exact. */
   totalCapped?: boolean;
   limit?: number;
   offset?: number;
+  /** Case and task lists: the `cursor` of the next page (keyset pagination), null on the last page. */
+  nextCursor?: string | null;
 }
 
 export interface Comune {

@@ -1,24 +1,29 @@
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import type { SupervisionSummary } from '../contract/supervision';
+import { countCases, countCasesBy } from '../readmodel/counters';
+import { CASE_STATUSES } from '../domain';
 export type { SupervisionSummary } from '../contract/supervision';
 
 const toCounts = (rows: Array<{ key: string | null; n: bigint | number }>): Record<string, number> =>
   Object.fromEntries(rows.map((r) => [r.key ?? 'unknown', Number(r.n)]));
+const RUNNING = CASE_STATUSES.filter((s) => s !== 'closed');
 
-/** Counts over every case (admin), or over the cases of `ambitoIds` (a coordinator's Ambiti). */
+/**
+ * Counts over every case (admin), or over the cases of `ambitoIds` (a coordinator's Ambiti). Case
+ * figures come from the counters kept with every write (`CaseCounter`), never from counting the
+ * case table; task figures from the running tasks only (partial index on open/claimed).
+ */
 export async function supervisionSummary(prisma: PrismaClient, now = new Date(), ambitoIds?: readonly string[]): Promise<SupervisionSummary> {
   const ids = ambitoIds === undefined ? undefined : [...ambitoIds];
-  const caseIn = ids === undefined ? Prisma.sql`TRUE` : Prisma.sql`"ambitoId" = ANY(${ids}::text[])`;
   const taskIn = ids === undefined ? Prisma.sql`TRUE` : Prisma.sql`"caseId" IN (SELECT id FROM "Case" WHERE "ambitoId" = ANY(${ids}::text[]))`;
   const caseWhere: Prisma.CaseWhereInput = ids === undefined ? {} : { ambitoId: { in: ids } };
   const taskWhere: Prisma.TaskWhereInput = ids === undefined ? {} : { case: caseWhere };
+  const counters: Prisma.CaseCounterWhereInput = ids === undefined ? {} : { ambitoId: { in: ids } };
   const [byStatus, byStep, byComune, overdueCases, overdueByType, takeCharge, escalated] = await Promise.all([
-    prisma.$queryRaw<Array<{ key: string; n: bigint }>>`SELECT status AS key, count(*) AS n FROM "Case" WHERE ${caseIn} GROUP BY status`,
-    prisma.$queryRaw<Array<{ key: string; n: bigint }>>`SELECT step AS key, count(*) AS n FROM "Case" WHERE status <> 'closed' AND ${caseIn} GROUP BY step`,
-    prisma.$queryRaw<Array<{ key: string; n: bigint }>>`
-      SELECT COALESCE("competentComuneCode", "eventComuneCode") AS key, count(*) AS n
-      FROM "Case" WHERE status <> 'closed' AND ${caseIn} GROUP BY 1`,
-    prisma.case.count({ where: { ...caseWhere, status: { not: 'closed' }, overdueSince: { not: null } } }),
+    countCasesBy(prisma, ['status'], counters),
+    countCasesBy(prisma, ['step'], counters, { statuses: RUNNING }),
+    countCasesBy(prisma, ['comuneCode'], counters, { statuses: RUNNING }),
+    countCases(prisma, counters, { statuses: RUNNING, overdue: true }),
     prisma.$queryRaw<Array<{ key: string; n: bigint }>>`
       SELECT type AS key, count(*) AS n FROM "Task"
       WHERE status IN ('open', 'claimed') AND "dueAt" <= ${now} AND ${taskIn} GROUP BY type`,
@@ -27,9 +32,9 @@ export async function supervisionSummary(prisma: PrismaClient, now = new Date(),
   ]);
   return {
     generatedAt: now.toISOString(),
-    byStatus: toCounts(byStatus),
-    byStep: toCounts(byStep),
-    byComune: toCounts(byComune),
+    byStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
+    byStep: Object.fromEntries(byStep.map((r) => [r.step, r.n])),
+    byComune: Object.fromEntries(byComune.map((r) => [r.comuneCode, r.n])),
     slaBreaches: {
       overdueCases,
       overdueTasksByType: toCounts(overdueByType),

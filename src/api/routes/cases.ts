@@ -22,6 +22,8 @@ import { handoverMoveWindow, reportedAtWindow, requireInWindow } from '../date-w
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { CASE_ID, caseDetailQuery, caseListQuery, emptyBody, moveHandoverBody, noteBody, reasonBody } from './schemas';
 import { caseStateOf, presentTaskRow } from './views';
+import { afterWhere, encodeCursor, fingerprint, keyValue, orderByOf, pageStart, type SortKey } from '../cursor';
+import { type CaseCountFilter, counterScope, countCases } from '../../readmodel/counters';
 import type { CaseFile, CaseRow, Page, Sent } from '../../contract/api';
 import type { Actor, CaseActor, Role } from '../../domain';
 import type { TimelineKind } from '../../workflows/steps/registry';
@@ -68,10 +70,20 @@ export async function visibleCase(deps: ApiDeps, ctx: RequestContext, id: string
   return c;
 }
 
-/** Above this many matches the case list reports `totalCapped` rather than an exact total. */
-export const COUNT_CAP = 10_000;
+/** The list's filters as counter buckets (src/readmodel/counters.ts). */
+function countFilter(q: ReturnType<typeof caseListQuery.parse>): CaseCountFilter {
+  return {
+    statuses: q.status === 'active' ? RUNNING_STATUSES : q.status === undefined ? undefined : [q.status],
+    step: q.step,
+    risk: q.risk,
+    category: q.category,
+    overdue: q.overdue,
+    comune: q.comune,
+  };
+}
 
-function listWhere(actor: Actor, q: ReturnType<typeof caseListQuery.parse>): Prisma.CaseWhereInput {
+/** The case list's filter for an actor (its scope included). */
+export function listWhere(actor: Actor, q: ReturnType<typeof caseListQuery.parse>): Prisma.CaseWhereInput {
   const and: Prisma.CaseWhereInput[] = [caseScope(actor)];
   if (q.status === 'active') and.push({ status: { in: RUNNING_STATUSES } }); // IN, not <>: the status index applies
   else if (q.status !== undefined) and.push({ status: q.status });
@@ -143,18 +155,25 @@ export function casesRouter(deps: ApiDeps): Router {
     endpoint(deps, 'case.list', async (req, ctx) => {
       const q = parseQuery(caseListQuery, req.query);
       const where = listWhere(ctx.actor, q);
-      const [items, total] = await Promise.all([
+      // Sort key, then id in the same direction (one index serves both directions).
+      const keys: SortKey[] = [{ field: q.sort, order: q.order, nullable: NULLABLE_SORT.has(q.sort) }, { field: 'id', order: q.order }];
+      const fp = fingerprint(q);
+      const after = pageStart(q, keys, fp);
+      const [rows, total] = await Promise.all([
         deps.prisma.case.findMany({
-          where,
+          where: after === undefined ? where : { AND: [where, afterWhere(keys, after, (f) => f !== 'id') as Prisma.CaseWhereInput] },
           select: LIST_SELECT,
-          orderBy: [{ [q.sort]: NULLABLE_SORT.has(q.sort) ? { sort: q.order, nulls: 'last' } : q.order }, { id: 'asc' }],
-          take: q.limit,
-          skip: q.offset,
+          orderBy: orderByOf(keys),
+          take: q.limit + 1,
+          skip: after === undefined ? q.offset : 0,
         }),
-        // Counting is bounded: past COUNT_CAP the list says "more than" instead of scanning every row.
-        deps.prisma.case.count({ where, take: COUNT_CAP + 1 }),
+        // Exact, from the counters kept with every write: no count of the case table per page.
+        countCases(deps.prisma, counterScope(ctx.actor), countFilter(q)),
       ]);
-      return { body: { items, total: Math.min(total, COUNT_CAP), totalCapped: total > COUNT_CAP, limit: q.limit, offset: q.offset } satisfies Sent<Page<CaseRow>> };
+      const items = rows.slice(0, q.limit);
+      const last = rows.length > q.limit ? items[items.length - 1] : undefined;
+      const nextCursor = last === undefined ? null : encodeCursor([keyValue(last[q.sort]), last.id], fp);
+      return { body: { items, total, totalCapped: false, limit: q.limit, offset: q.offset, nextCursor } satisfies Sent<Page<CaseRow>> };
     }),
   );
 

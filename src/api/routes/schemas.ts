@@ -32,6 +32,7 @@ export const caseListQuery = z
     order: z.enum(['asc', 'desc']).default('desc'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    cursor: z.string().max(512).optional().describe('`nextCursor` della pagina precedente (paginazione per chiave; al posto di `offset`)'),
   })
   .strict();
 
@@ -55,6 +56,7 @@ export const taskListQuery = z
     overdue: booleanFlag.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    cursor: z.string().max(512).optional().describe('`nextCursor` della pagina precedente (paginazione per chiave; al posto di `offset`)'),
   })
   .strict();
 

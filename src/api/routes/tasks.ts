@@ -22,8 +22,17 @@ import { requireInWindow, submittedAtWindow } from '../date-windows';
 import { actionDeps, actionReply, type ApiDeps, endpoint, idempotencyKeyOf, notFound, parseBody, parseQuery, type RequestContext, withWorkflowDeadline } from './context';
 import { completeTaskBody, reassignTaskBody, TASK_ID, taskListQuery } from './schemas';
 import { presentTaskRow } from './views';
+import { afterWhere, encodeCursor, fingerprint, keyValue, orderByOf, pageStart, type SortKey } from '../cursor';
 
 const ACTIVE = ['open', 'claimed'];
+/** The task list's order: due time (none last), then creation, then id. */
+const TASK_KEYS: SortKey[] = [
+  { field: 'dueAt', order: 'asc', nullable: true },
+  { field: 'createdAt', order: 'asc' },
+  { field: 'id', order: 'asc' },
+];
+/** Above this many matches the task list reports `totalCapped` rather than an exact total. */
+export const TASK_COUNT_CAP = 10_000;
 /** How long a task read may wait for the workflow when the read model has no row yet. */
 const TASK_FALLBACK_TIMEOUT_MS = 5000;
 const CASE_SELECT = { id: true, reference: true, status: true, step: true, riskLevel: true, ambitoId: true, eventComuneCode: true, competentComuneCode: true } as const;
@@ -158,17 +167,25 @@ export function tasksRouter(deps: ApiDeps): Router {
     endpoint(deps, 'task.list', async (req, ctx) => {
       const q = parseQuery(taskListQuery, req.query);
       const where = listWhere(ctx.actor, q);
-      const [items, total] = await Promise.all([
+      const fp = fingerprint(q);
+      const after = pageStart(q, TASK_KEYS, fp);
+      const [rows, counted] = await Promise.all([
         deps.prisma.task.findMany({
-          where,
+          where: after === undefined ? where : { AND: [where, afterWhere(TASK_KEYS, after, (f) => f !== 'id') as Prisma.TaskWhereInput] },
           include: { case: { select: { reference: true, status: true, step: true, riskLevel: true, eventComuneCode: true, competentComuneCode: true } } },
-          orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }, { id: 'asc' }],
-          take: q.limit,
-          skip: q.offset,
+          orderBy: orderByOf(TASK_KEYS),
+          take: q.limit + 1,
+          skip: after === undefined ? q.offset : 0,
         }),
-        deps.prisma.task.count({ where }),
+        // Bounded: past TASK_COUNT_CAP the total says "at least" (totalCapped) instead of counting every task.
+        deps.prisma.task.count({ where, take: TASK_COUNT_CAP + 1 }),
       ]);
-      return { body: { items: items.map(present), total, limit: q.limit, offset: q.offset } };
+      const items = rows.slice(0, q.limit);
+      const last = rows.length > q.limit ? items[items.length - 1] : undefined;
+      const nextCursor = last === undefined ? null : encodeCursor([keyValue(last.dueAt), keyValue(last.createdAt), last.id], fp);
+      return {
+        body: { items: items.map(present), total: Math.min(counted, TASK_COUNT_CAP), totalCapped: counted > TASK_COUNT_CAP, limit: q.limit, offset: q.offset, nextCursor },
+      };
     }),
   );
 
