@@ -89,11 +89,11 @@ function expectedOrder<T extends Row>(rows: T[], keys: Array<{ field: string; or
 
 describe('GET /api/cases with cursor', () => {
   const walks: Array<[DemoUsername, string, Record<string, unknown>]> = [
-    ['coordinatore', 'sort=reportedAt&order=desc', {}],
-    ['coordinatore', 'sort=reportedAt&order=asc&status=active', { status: { not: 'closed' } }],
-    ['coordinatore', 'sort=createdAt&order=desc&category=msna', { categories: { has: 'msna' } }],
-    ['coordinatore', 'sort=overdueSince&order=desc', {}],
-    ['coordinatore', 'sort=handoverAt&order=asc&risk=critical', { riskLevel: 'critical' }],
+    ['coordinatore', 'sort=reportedAt&order=desc', { ambitoId: 'rhodense' }],
+    ['coordinatore', 'sort=reportedAt&order=asc&status=active', { ambitoId: 'rhodense', status: { not: 'closed' } }],
+    ['coordinatore', 'sort=createdAt&order=desc&category=msna', { ambitoId: 'rhodense', categories: { has: 'msna' } }],
+    ['coordinatore', 'sort=overdueSince&order=desc', { ambitoId: 'rhodense' }],
+    ['coordinatore', 'sort=handoverAt&order=asc&risk=critical', { ambitoId: 'rhodense', riskLevel: 'critical' }],
     ['as.rho', 'sort=createdAt&order=desc', { OR: [{ competentComuneCode: '015182' }, { competentComuneCode: null, eventComuneCode: '015182' }] }],
   ];
   it.each(walks)('%s: %s walks every matching case once, in order', async (user, qs, where) => {
@@ -135,9 +135,9 @@ describe('GET /api/tasks with cursor', () => {
     { field: 'id', order: 'asc' as const },
   ];
   const walks: Array<[DemoUsername, string, Record<string, unknown>]> = [
-    ['coordinatore', 'scope=all', { status: { in: ['open', 'claimed'] } }],
-    ['operatore1', 'scope=mine', { assigneeId: 'u-op1', status: { in: ['open', 'claimed'] } }],
-    ['operatore2', 'scope=available', { status: 'open', candidateRole: 'emergency_operator' }],
+    ['coordinatore', 'scope=all', { case: { ambitoId: 'rhodense' }, status: { in: ['open', 'claimed'] } }],
+    ['operatore1', 'scope=mine', { case: { ambitoId: 'rhodense' }, assigneeId: 'u-op1', status: { in: ['open', 'claimed'] } }],
+    ['operatore2', 'scope=available', { case: { ambitoId: 'rhodense' }, status: 'open', candidateRole: 'emergency_operator' }],
   ];
   it.each(walks)('%s: %s walks every matching task once, in order (ties on due and creation time, no due time last)', async (user, qs, where) => {
     const all = await h.prisma.task.findMany({ where: { AND: [{ id: { contains: '-t' } }, where] }, select: { id: true, dueAt: true, createdAt: true } });
