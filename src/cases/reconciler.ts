@@ -5,6 +5,7 @@ import { loggableError } from '../api/problem';
 import type { PrismaClient } from '../generated/prisma/client';
 import { drainHandoverRecomputes } from '../admin/handover-recompute';
 import { ensureCaseWorkflow } from './intake';
+import { startPeriodic } from '../runtime/periodic';
 
 /**
  * Runs in the worker, at start and then every RECONCILE_INTERVAL_SECONDS:
@@ -78,20 +79,5 @@ export async function reconcileOnce(deps: ReconcilerDeps, opts: { requestMinAgeM
 
 /** Runs `reconcileOnce` now and every `intervalSeconds`; the returned function stops it (and waits for a pass in flight). */
 export function startReconciler(deps: ReconcilerDeps, intervalSeconds: number): () => Promise<void> {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const pass = () => {
-    inFlight = reconcileOnce(deps)
-      .catch((err: unknown) => deps.logger.warn({ err: loggableError(err) }, 'reconciler pass failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(pass, intervalSeconds * 1000);
-      });
-  };
-  pass();
-  return async () => {
-    stopped = true;
-    if (timer !== undefined) clearTimeout(timer);
-    await inFlight;
-  };
+  return startPeriodic('reconciler pass', () => reconcileOnce(deps), deps.logger, intervalSeconds);
 }

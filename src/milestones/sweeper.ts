@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { loggableError } from '../api/problem';
+import { startPeriodic } from '../runtime/periodic';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { MilestoneActor } from '../contract/milestones';
 import { loadMilestoneSettings } from './settings';
@@ -68,20 +68,5 @@ export async function sweepMilestonesOnce(deps: { prisma: PrismaClient; logger?:
 
 /** Runs the sweep now and every `intervalSeconds`; the returned function stops it. */
 export function startMilestoneSweeper(deps: { prisma: PrismaClient; logger: Logger }, intervalSeconds: number): () => Promise<void> {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const pass = () => {
-    inFlight = sweepMilestonesOnce(deps)
-      .catch((err: unknown) => deps.logger.warn({ err: loggableError(err) }, 'milestone sweep failed'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(pass, intervalSeconds * 1000);
-      });
-  };
-  pass();
-  return async () => {
-    stopped = true;
-    if (timer !== undefined) clearTimeout(timer);
-    await inFlight;
-  };
+  return startPeriodic('milestone sweep', () => sweepMilestonesOnce(deps), deps.logger, intervalSeconds);
 }
