@@ -211,19 +211,11 @@ describe('other roles', () => {
 });
 
 describe('a new Ambito', () => {
-  it('with its Comune and users added (Ambito rows directly, users through the API): its cases are routed to it and seen only by its users', async () => {
-    const bollate = await h.prisma.comune.findUniqueOrThrow({ where: { code: '015027' } });
-    await h.prisma.ambito.create({ data: { id: 'legnanese', name: 'Ambito territoriale del Legnanese' } });
-    await h.prisma.comune.create({
-      data: {
-        code: '015118',
-        name: 'Legnano',
-        province: 'MI',
-        ambitoId: 'legnanese',
-        calendar: { ...(bollate.calendar as Record<string, unknown>), comuneCode: '015118' },
-        socialServices: { officeName: 'Servizi sociali del Comune di Legnano', phone: '+39 0331 000000', email: 'servizi.sociali.legnano@example.org', demo: true },
-      },
-    });
+  it('with its Comune and users added through the API: its cases are routed to it and seen only by its users', async () => {
+    const ambito = await request(h.app).post('/api/admin/ambiti').set(...as('admin')).send({ id: 'legnanese', name: 'Ambito territoriale del Legnanese' });
+    expect(ambito.status).toBe(201);
+    const comune = await request(h.app).post('/api/admin/comuni').set(...as('admin')).send({ code: '015118', name: 'Legnano', province: 'MI', ambitoId: 'legnanese' });
+    expect(comune.status).toBe(201);
     const username = uniqueName('coord.legnano');
     const res = await create('admin', { username, displayName: 'Coordinatore del Legnanese', role: 'coordinator', ambitoIds: ['legnanese'] });
     expect(res.status).toBe(201);
