@@ -37,6 +37,13 @@ export class ApiError extends Error {
   }
 }
 
+/** One line for an alert: the problem's message, then each field named with what is wrong. */
+export function problemText(err: unknown): string {
+  if (!(err instanceof ApiError)) return String(err);
+  const fields = err.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return fields ? `${err.message} – ${fields}` : err.message;
+}
+
 type Listener = () => void;
 let onUnauthorized: Listener = () => undefined;
 /** Called when the server says the token is no longer valid (expired, revoked). */

@@ -1,16 +1,10 @@
 import { useState } from 'react';
-import { ApiError, type AdminAmbito } from '../../api';
+import { problemText, type AdminAmbito } from '../../api';
 import { Alert, ErrorAlert, Loading, PageTitle } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useSession } from '../../session';
 
 /** Ambiti and their Comuni: a new Ambito needs no code; a Comune is added by its ISTAT code (checked offline). */
-
-function problemText(err: unknown): string {
-  if (!(err instanceof ApiError)) return String(err);
-  const fields = err.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return fields ? `${err.message} – ${fields}` : err.message;
-}
 
 export function AmbitiPage() {
   const { api } = useSession();

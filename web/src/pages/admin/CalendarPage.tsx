@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, type AdminComune, type ComuneCalendarAnswer, type OfficeCalendarBody } from '../../api';
+import { problemText, type AdminComune, type ComuneCalendarAnswer, type OfficeCalendarBody } from '../../api';
 import { Alert, ErrorAlert, Loading, PageTitle } from '../../components/ui';
 import { useLoad } from '../../hooks';
 import { useSession } from '../../session';
@@ -29,12 +29,6 @@ function parseSlots(text: string): Array<{ open: string; close: string }> {
       const [open = '', close = ''] = p.split('-').map((x) => x.trim());
       return { open, close };
     });
-}
-
-function issuesText(err: unknown): string {
-  if (!(err instanceof ApiError)) return String(err);
-  const fields = err.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  return fields ? `${err.message} – ${fields}` : err.message;
 }
 
 export function CalendarPage() {
@@ -87,7 +81,7 @@ function ComuneCalendar({ code }: { code: string }) {
       setVerdict({ tone: 'success', text: `${what} salvato.${cases > 0 ? ` Passaggi di consegne ricalcolati: ${cases}.` : ''}` });
       await loaded.reload();
     } catch (err) {
-      setVerdict({ tone: 'danger', text: issuesText(err) });
+      setVerdict({ tone: 'danger', text: problemText(err) });
     }
   }
 
@@ -101,7 +95,7 @@ function ComuneCalendar({ code }: { code: string }) {
       setClosure({ date: '', until: '', reason: '' });
       await loaded.reload();
     } catch (err) {
-      setVerdict({ tone: 'danger', text: issuesText(err) });
+      setVerdict({ tone: 'danger', text: problemText(err) });
     }
   }
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, type AdminAmbito, type ProtocolSettingsAnswer } from '../../api';
+import { problemText, type AdminAmbito, type ProtocolSettingsAnswer } from '../../api';
 import { Alert, ErrorAlert, Loading, PageTitle } from '../../components/ui';
 import { formatDateTime } from '../../format';
 import { useLoad } from '../../hooks';
@@ -56,8 +56,7 @@ function AmbitoSettings({ ambitoId }: { ambitoId: string }) {
       setValues({});
       await loaded.reload();
     } catch (err) {
-      const text = err instanceof ApiError ? `${err.message} – ${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}` : String(err);
-      setVerdict({ tone: 'danger', text });
+      setVerdict({ tone: 'danger', text: problemText(err) });
     }
   }
 
