@@ -242,8 +242,9 @@ describe('the console on the real stack', () => {
     withScreenshotsOnFailure(pages, 'social-workers', async () => {
       const lainate = await loginAs('as.lainate');
       await lainate.goto(`${server.url}/#/casi/${caseId}`);
-      await lainate.getByRole('heading', { name: 'Accesso negato' }).waitFor();
-      await lainate.getByText('Caso di un altro Comune').waitFor();
+      // A case out of scope answers as if it did not exist (it does not say another Comune has it).
+      await lainate.getByRole('heading', { name: 'Caso non trovato', level: 1 }).waitFor();
+      expect(await lainate.getByText(/altro Comune/).count()).toBe(0);
 
       // A phone-sized screen: the same page, one column.
       const rho = await loginAs('as.rho', { width: 390, height: 844 });
