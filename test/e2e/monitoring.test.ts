@@ -128,7 +128,7 @@ describe('Monitoraggio', () => {
       await page.screenshot({ path: path.join(SCREENSHOTS, 'monitoring.png'), fullPage: true });
 
       await page.getByLabel('Comune', { exact: true }).check({ force: true });
-      await table.getByRole('columnheader', { name: 'Comune' }).waitFor();
+      await table.getByRole('columnheader', { name: 'Comune', exact: true }).waitFor();
       await table.getByRole('rowheader', { name: 'Lainate' }).first().waitFor();
       expect(await table.textContent()).toContain('<3');
 
