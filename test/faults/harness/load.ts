@@ -93,6 +93,9 @@ export async function ensureUsers(effects: Effects, operators: number): Promise<
       [u.id, u.username, `Fault suite ${u.username}`, hash, u.role],
     );
     if (rows === undefined) throw new Error('cannot insert the fault-suite users');
+    // The load reports and works in the Rhodense (Lainate): users see only the cases of their Ambiti.
+    const ambito = await effects.sql('INSERT INTO "UserAmbito" ("userId", "ambitoId") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING "userId"', [u.id, 'rhodense']);
+    if (ambito === undefined) throw new Error('cannot give the fault-suite users their Ambito');
   }
 }
 
