@@ -147,8 +147,9 @@ export function createActivities({ prisma, notifier }: ActivityDeps): CaseActivi
         const codes = { caseId, ambitoId: current.ambitoId, eventComuneCode: current.eventComuneCode, competentComuneCode: current.competentComuneCode };
         if (caseUpdated > 0) changes.push(caseChange(codes));
         if (!stale) {
-          const before = await tx.task.findMany({
-            where: { caseId },
+          // A lean write (`snapshot.partial`) carries only the tasks that changed: compare those.
+          const before = snapshot.tasks.length === 0 ? [] : await tx.task.findMany({
+            where: { caseId, id: { in: snapshot.tasks.map((t) => t.id) } },
             select: { id: true, type: true, status: true, candidateRole: true, comuneCode: true, assigneeId: true, dueAt: true, escalatedAt: true },
           });
           changes.push(...taskChanges(codes, before, snapshot.tasks.map((t) => ({ id: t.id, ...taskColumns(caseId, t) }))));

@@ -131,7 +131,8 @@ export async function runAction(deps: ActionDeps, actor: Actor, key: string | un
   const idempotencyKey = key ?? randomUUID();
   const hash = bodyHash(spec);
   const where = { userId_idempotencyKey: { userId: actor.userId, idempotencyKey } };
-  let row = await deps.prisma.actionRequest.findUnique({ where });
+  // Without a client key the request is new by construction: no lookup.
+  let row = key === undefined ? null : await deps.prisma.actionRequest.findUnique({ where });
   if (row === null) {
     try {
       row = await deps.prisma.actionRequest.create({
@@ -148,6 +149,8 @@ export async function runAction(deps: ActionDeps, actor: Actor, key: string | un
           args: spec.args as Prisma.InputJsonValue,
           bodyHash: hash,
           status: 'pending',
+          // Counts the send that follows (firstSend → attach), in this same write.
+          attempts: 1,
         },
       });
     } catch (err) {
@@ -172,11 +175,13 @@ async function reuse(deps: ActionDeps, row: Row, hash: string): Promise<ActionOu
 /** A new request: nothing may happen when Temporal cannot be reached, so check before sending. */
 async function firstSend(deps: ActionDeps, row: Row, beforeSend: ActionSpec['beforeSend']): Promise<ActionOutcome> {
   const forget = () => deps.prisma.actionRequest.delete({ where: { id: row.id } }).catch(() => undefined);
-  try {
-    await deps.client.connection.withDeadline(Date.now() + PROBE_TIMEOUT_MS, () => deps.client.workflowService.getSystemInfo({}));
-  } catch {
-    await forget();
-    throw temporalUnavailable();
+  if (!recentlyAnswered(deps.client)) {
+    try {
+      await deps.client.connection.withDeadline(Date.now() + PROBE_TIMEOUT_MS, () => deps.client.workflowService.getSystemInfo({}));
+    } catch {
+      await forget();
+      throw temporalUnavailable();
+    }
   }
   if (deps.ensureStarted !== undefined && (await deps.prisma.caseWorkflowStart.count({ where: { caseId: row.caseId } })) > 0) {
     try {
@@ -195,20 +200,33 @@ async function firstSend(deps: ActionDeps, row: Row, beforeSend: ActionSpec['bef
       throw err;
     }
   }
-  return attach(deps, row, deps.waitMs);
+  return attach(deps, row, deps.waitMs, { counted: true });
+}
+
+/**
+ * When Temporal last answered an update through this client. Within PROBE_SKIP_MS of an answer the
+ * probe is skipped: should Temporal have gone away meanwhile, the update's outcome is unknown and
+ * the request answers 202 (the reconciler sends it again, under its update id), never a failure.
+ */
+const lastAnswer = new WeakMap<Client, number>();
+const PROBE_SKIP_MS = 2000;
+function recentlyAnswered(client: Client): boolean {
+  const at = lastAnswer.get(client);
+  return at !== undefined && Date.now() - at < PROBE_SKIP_MS;
 }
 
 /**
  * Sends the update with its request's update id (Temporal answers an already admitted or
  * completed update from its record) and waits up to `waitMs` for the outcome.
  */
-export async function attach(deps: Pick<ActionDeps, 'prisma' | 'client' | 'logger'>, row: Row, waitMs: number): Promise<ActionOutcome> {
-  await deps.prisma.actionRequest.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } }).catch(() => undefined);
+export async function attach(deps: Pick<ActionDeps, 'prisma' | 'client' | 'logger'>, row: Row, waitMs: number, opts: { counted?: boolean } = {}): Promise<ActionOutcome> {
+  if (!opts.counted) await deps.prisma.actionRequest.update({ where: { id: row.id }, data: { attempts: { increment: 1 } } }).catch(() => undefined);
   let outcome: { status: RequestStatus; httpStatus: number; result: unknown; problem?: ProblemError };
   try {
     const view = await deps.client.connection.withDeadline(Date.now() + waitMs, () =>
       deps.client.workflow.getHandle(row.workflowId).executeUpdate<CaseView, [unknown]>(row.updateName, { updateId: row.updateId, args: row.args as [unknown] }),
     );
+    lastAnswer.set(deps.client, Date.now());
     outcome = { status: 'succeeded', httpStatus: 200, result: actionResultBody(view) };
   } catch (err) {
     const problem = finalProblem(err);
@@ -221,15 +239,14 @@ export async function attach(deps: Pick<ActionDeps, 'prisma' | 'client' | 'logge
     outcome = { status: 'failed', httpStatus: problem.status, result: storeProblem(problem), problem };
   }
   const failed = outcome.status === 'failed';
-  await deps.prisma
-    .$transaction(async (tx) => {
-      await tx.actionRequest.update({
-        where: { id: row.id },
-        data: { status: outcome.status, httpStatus: outcome.httpStatus, result: outcome.result as Prisma.InputJsonValue, finishedAt: new Date() },
-      });
-      // A rejected completion gives back the resource units held for it, with its final answer.
-      if (failed) await releaseRequestHolds(tx, row.id);
-    })
+  const data = { status: outcome.status, httpStatus: outcome.httpStatus, result: outcome.result as Prisma.InputJsonValue, finishedAt: new Date() };
+  await (failed
+    ? deps.prisma.$transaction(async (tx) => {
+        await tx.actionRequest.update({ where: { id: row.id }, data });
+        // A rejected completion gives back the resource units held for it, with its final answer.
+        await releaseRequestHolds(tx, row.id);
+      })
+    : deps.prisma.actionRequest.update({ where: { id: row.id }, data }))
     // The change is applied (or rejected): a failed write of its record must not turn it into an error (a later poll stores it).
     .catch((err: unknown) => deps.logger.error({ err: loggableError(err), requestId: row.id }, 'action outcome not stored'));
   if (outcome.problem !== undefined) throw outcome.problem;

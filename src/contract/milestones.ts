@@ -115,3 +115,9 @@ export interface CaseMilestones {
   /** The documents the caller may generate for this case (kind and recipients). */
   documents: Array<{ kind: DocumentKind; label: string; recipients: string[] }>;
 }
+
+/**
+ * Task types the read model derives legal deadlines from (src/milestones/derive.ts): a lean write
+ * of the case (patch `lean-history`) always carries them, whatever else changed.
+ */
+export const MILESTONE_SOURCE_TASK_TYPES: readonly string[] = ['art403_report', 'av_consent', 'msna_placement'];

@@ -1,5 +1,5 @@
 import type { Prisma } from '../generated/prisma/client';
-import type { MilestoneKind } from '../contract/milestones';
+import { type MilestoneKind, MILESTONE_SOURCE_TASK_TYPES } from '../contract/milestones';
 import type { CaseSnapshot } from '../workflows/snapshot';
 import { MILESTONES, milestoneId, nextInChain } from './catalog';
 import { dueInstant } from './clocks';
@@ -79,7 +79,7 @@ export function stateForEvidence(evidenceAt: number, dueAt: number): 'met' | 'mi
 /** Opens and updates the case's milestones from its snapshot; call inside the persistence transaction. */
 export async function persistMilestones(tx: Prisma.TransactionClient, snapshot: CaseSnapshot, now = Date.now()): Promise<void> {
   const caseId = snapshot.caseId;
-  const wanted = snapshot.tasks.some((t) => ['art403_report', 'av_consent', 'msna_placement'].includes(t.type));
+  const wanted = snapshot.tasks.some((t) => MILESTONE_SOURCE_TASK_TYPES.includes(t.type));
   if (!wanted) return;
   const submissions = await tx.taskSubmission.findMany({ where: { caseId, type: { in: ['art403_report', 'msna_notices'] } }, select: { type: true, form: true } });
   const forms: SubmissionForms = {};

@@ -17,6 +17,7 @@ import type { Payload } from '@temporalio/common';
 import type {
   ActivityInput,
   ContinueAsNewInput,
+  LocalActivityInput,
   Next,
   SignalInput,
   UpdateInput,
@@ -48,15 +49,23 @@ export const interceptors = (): WorkflowInterceptors => {
       return next(input);
     },
   };
+  /** The activity's input with the header it should carry (see above). */
+  const withHeader = <T extends { activityType: string; headers: Record<string, Payload> }>(input: T): T => {
+    let header = started;
+    if (input.activityType === PERSIST_ACTIVITY && pending !== undefined) {
+      header = pending;
+      pending = undefined;
+    }
+    if (header === undefined || input.headers[TRACE_HEADER] !== undefined) return input;
+    return { ...input, headers: { ...input.headers, [TRACE_HEADER]: header } };
+  };
   const outbound: WorkflowOutboundCallsInterceptor = {
     scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
-      let header = started;
-      if (input.activityType === PERSIST_ACTIVITY && pending !== undefined) {
-        header = pending;
-        pending = undefined;
-      }
-      if (header === undefined || input.headers[TRACE_HEADER] !== undefined) return next(input);
-      return next({ ...input, headers: { ...input.headers, [TRACE_HEADER]: header } });
+      return next(withHeader(input));
+    },
+    // Cases with patch `local-writes` store through local activities.
+    scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>) {
+      return next(withHeader(input));
     },
     continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>) {
       if (started === undefined || input.headers[TRACE_HEADER] !== undefined) return next(input);

@@ -9,6 +9,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -28,7 +29,7 @@ import {
   SA_STATUS,
   SA_STEP,
 } from './search-attributes';
-import { toSnapshot } from './snapshot';
+import { StoredParts, toSnapshot } from './snapshot';
 import { closeCase } from './steps/closure/close';
 import {
   recordDecision,
@@ -42,13 +43,20 @@ import {
   toView,
 } from './state';
 
-const { persistCase, reportPersistenceFailure } = proxyActivities<CaseActivities>({
+const WRITE_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
+} as const;
+const { persistCase, reportPersistenceFailure } = proxyActivities<CaseActivities>(WRITE_OPTIONS);
+/** The same writes on the workflow's own worker (patch `local-writes`): no activity task round trip. */
+const local = proxyLocalActivities<CaseActivities>(WRITE_OPTIONS);
 
 /** Updates answer once their change is stored (handlers.ts `answer`). */
 export const ANSWER_WHEN_STORED_PATCH = 'answer-when-stored';
+/** Writes carry only what changed; updates answer without the timeline (model.ts `leanHistory`). */
+export const LEAN_HISTORY_PATCH = 'lean-history';
+/** Read-model writes run as local activities (model.ts `localWrites`). */
+export const LOCAL_WRITES_PATCH = 'local-writes';
 
 /**
  * One emergency, one workflow. Three cooperating loops share the plain-JSON state: the protocol
@@ -60,6 +68,8 @@ export async function pisCaseWorkflow(input: CaseWorkflowInput, resumed?: CaseSt
   if (!resumed) s.protocolRevision = startingProtocolRevision();
   // Decided once per case (kept across continue-as-new); cases in flight keep their old answers.
   if (s.answersWhenStored === undefined && patched(ANSWER_WHEN_STORED_PATCH)) s.answersWhenStored = true;
+  if (s.leanHistory === undefined && patched(LEAN_HISTORY_PATCH)) s.leanHistory = true;
+  if (s.localWrites === undefined && patched(LOCAL_WRITES_PATCH)) s.localWrites = true;
   registerHandlers(s);
   if (!resumed) recordDecision(s, input.createdBy, 'case_opened', { reference: input.reference, categories: input.categories });
 
@@ -104,6 +114,10 @@ function shouldContinueAsNew(s: CaseState): boolean {
 }
 
 async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promise<void> {
+  // What this run last stored of each task and reminder (lean writes send the rest only); a new
+  // run, after continue-as-new, starts with a full write.
+  const stored = new StoredParts();
+  const write = s.localWrites ? local : { persistCase, reportPersistenceFailure };
   for (;;) {
     await condition(() => s.revision > s.persisted.revision || runtime.stopping);
     if (s.revision <= s.persisted.revision) return;
@@ -122,8 +136,9 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promis
       // Only cases with a recorded revision carry it: older histories keep their exact commands.
       ...(s.protocolRevision === undefined ? [] : [{ key: SA_PROTOCOL_REVISION, value: String(s.protocolRevision) }]),
     ]);
+    const snapshot = s.leanHistory ? stored.changedOnly(toSnapshot(s)) : toSnapshot(s);
     try {
-      await persistCase({ snapshot: toSnapshot(s), decisions, submissions, notifications });
+      await write.persistCase({ snapshot, decisions, submissions, notifications });
     } catch (err) {
       const failure = permanentPersistenceFailure(err);
       if (!failure) throw err;
@@ -132,7 +147,7 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promis
       const since = nowIso();
       s.persistenceFailure = { since, revision, ...failure };
       log.warn('case write failed permanently', { revision, ...failure });
-      await reportPersistenceFailure({ caseId: s.input.caseId, since, ...failure });
+      await write.reportPersistenceFailure({ caseId: s.input.caseId, since, ...failure });
       await condition(() => s.persistenceFailure === undefined);
       continue;
     }
@@ -140,13 +155,16 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promis
     s.pendingSubmissions = s.pendingSubmissions.filter((p) => !submissions.includes(p));
     s.pendingNotifications = s.pendingNotifications.filter((n) => !notifications.includes(n));
     s.persisted = { revision, decisionSeq: decisions[decisions.length - 1]?.seq ?? s.persisted.decisionSeq };
+    stored.commit();
   }
 }
 
 /** Class and codes of a permanent write failure, or undefined for any other error. */
 function permanentPersistenceFailure(err: unknown): PersistenceFailureInfo | undefined {
-  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure) || err.cause.type !== PERSISTENCE_FAILED) return undefined;
-  const details = err.cause.details?.[0] as Partial<PersistenceFailureInfo> | undefined;
+  // A regular activity's failure wraps the activity's error; a local activity's may come bare.
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== PERSISTENCE_FAILED) return undefined;
+  const details = cause.details?.[0] as Partial<PersistenceFailureInfo> | undefined;
   return { errorClass: String(details?.errorClass ?? 'unknown'), code: String(details?.code ?? '') };
 }
 

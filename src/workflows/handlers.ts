@@ -154,7 +154,11 @@ async function answer(s: CaseState): Promise<CaseView> {
   const revision = s.revision;
   if (s.answersWhenStored) await condition(() => s.persisted.revision >= revision);
   else await condition(() => s.persisted.revision >= revision || s.closure !== undefined, '20 seconds');
-  return toView(s);
+  if (!s.leanHistory) return toView(s);
+  // Lean answers (patch `lean-history`) carry only the decisions of this update: the whole
+  // timeline is in the read model, and repeating it in every answer made histories quadratic.
+  const requestId = currentUpdateInfo()?.id;
+  return { ...toView({ ...s, decisions: [] }), decisions: s.decisions.filter((d) => requestId !== undefined && d.audit?.requestId === requestId) };
 }
 
 /**

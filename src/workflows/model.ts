@@ -139,6 +139,18 @@ export interface CaseState {
    */
   answersWhenStored?: boolean;
   /**
+   * Patch `lean-history`: each write sends only the tasks and reminders that changed since the
+   * last stored one, and updates answer without the timeline (the read model has it), so a case's
+   * history grows with its events, not with the square of its tasks. Fixed at the start of a run.
+   */
+  leanHistory?: boolean;
+  /**
+   * Patch `local-writes`: the read-model write runs as a local activity on the workflow's own
+   * worker, so an update answers after one engine round trip instead of three. Fixed at the start
+   * of a run.
+   */
+  localWrites?: boolean;
+  /**
    * Set while a write of the case failed permanently (the database refuses the data): the case is
    * stuck, updates are refused, and a coordinator retries the write once the cause is fixed.
    */
@@ -147,7 +159,7 @@ export interface CaseState {
 }
 
 /** What the query returns and updates answer with. */
-export type CaseView = Omit<CaseState, 'pendingSubmissions' | 'pendingNotifications' | 'persisted' | 'done' | 'answersWhenStored'>;
+export type CaseView = Omit<CaseState, 'pendingSubmissions' | 'pendingNotifications' | 'persisted' | 'done' | 'answersWhenStored' | 'leanHistory' | 'localWrites'>;
 
 export interface ScopeAssessment {
   inScope: boolean;

@@ -60,7 +60,8 @@ describe('protocol branches', () => {
     await c.complete('av_protected_placement', OPERATOR, { protectedAddress: 'Via Segreta 7, località protetta', placedAt: now, childrenPlaced: 2 });
     await c.complete('intervention', OPERATOR, forms.interventionPlaced(now));
 
-    v = await until(c, (x) => x.status === 'awaiting_handover', 'handover');
+    // The case waits for the office once the handover target is computed (an activity after the status).
+    v = await until(c, (x) => x.status === 'awaiting_handover' && x.handover !== undefined, 'handover');
     const codiceRosso = v.reminders.find((r) => r.kind === 'codice_rosso_hearing');
     expect(Date.parse(codiceRosso!.dueAt) - Date.parse(now)).toBe(3 * 86_400_000);
     expect(v.handover?.comuneCode).toBe(RHO);
@@ -122,7 +123,7 @@ describe('protocol branches', () => {
       ],
     });
     await c.complete('intervention', OPERATOR, forms.interventionPlaced(now));
-    const v = await until(c, (x) => x.status === 'awaiting_handover', 'handover');
+    const v = await until(c, (x) => x.status === 'awaiting_handover' && x.handover !== undefined, 'handover');
     const due = (kind: string) => Date.parse(v.reminders.find((r) => r.kind === kind)!.dueAt) - Date.parse(now);
     expect(due('msna_identification')).toBe(10 * 86_400_000);
     expect(due('msna_first_reception_max')).toBe(30 * 86_400_000);
@@ -130,7 +131,13 @@ describe('protocol branches', () => {
     expect(reminders.map((r) => r.handedTo)).toEqual(['territorial_service', 'territorial_service']);
     const notices = await h.db.prisma.taskSubmission.findFirstOrThrow({ where: { caseId: c.caseId, type: 'msna_notices' } });
     expect((notices.form as { notices: Array<{ sentAt: string }> }).notices.map((n) => n.sentAt)).toEqual([now, now, now]);
-    const summary = await h.db.prisma.handoverSummary.findUniqueOrThrow({ where: { caseId: c.caseId } });
+    // The summary is prepared by an activity once the handover target is known.
+    let summary = await h.db.prisma.handoverSummary.findUnique({ where: { caseId: c.caseId } });
+    for (let i = 0; !summary && i < 200; i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      summary = await h.db.prisma.handoverSummary.findUnique({ where: { caseId: c.caseId } });
+    }
+    if (!summary) throw new Error('no handover summary');
     expect(JSON.stringify(summary.summary)).toContain('msna_first_reception_max');
   });
 
