@@ -13,6 +13,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { type CaseActivities, PERSISTENCE_FAILED, type PersistenceFailureInfo } from './activity-types';
 import type { CaseWorkflowInput } from './definitions';
 import type { CaseState, CaseView, HumanTask, Reminder } from './model';
@@ -113,19 +114,28 @@ function shouldContinueAsNew(s: CaseState): boolean {
   return !s.closure && (info.continueAsNewSuggested || info.historyLength >= s.input.protocol.continueAsNewAfterEvents);
 }
 
+/** Microtask turns a local write waits for the protocol's reaction to a change (persistLoop). */
+const SETTLE_TURNS = 25;
+
 async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promise<void> {
   // What this run last stored of each task and reminder (lean writes send the rest only); a new
   // run, after continue-as-new, starts with a full write.
   const stored = new StoredParts();
   const write = s.localWrites ? local : { persistCase, reportPersistenceFailure };
+  let lastAttributes: string | undefined;
   for (;;) {
     await condition(() => s.revision > s.persisted.revision || runtime.stopping);
+    // Local writes: let the protocol react to the change first (a completed task opens the next
+    // one in the same activation), so an update and its consequences are one write, not two in a
+    // row holding the workflow task (and the update's answer) open. Deterministic: a fixed number
+    // of microtask turns, no timer, no command.
+    if (s.localWrites) for (let turn = 0; turn < SETTLE_TURNS; turn += 1) await Promise.resolve();
     if (s.revision <= s.persisted.revision) return;
     const revision = s.revision;
     const decisions = s.decisions.filter((d) => d.seq > s.persisted.decisionSeq);
     const submissions = [...s.pendingSubmissions];
     const notifications = [...s.pendingNotifications];
-    upsertSearchAttributes([
+    const attributes: SearchAttributeUpdatePair[] = [
       { key: SA_STATUS, value: s.status },
       { key: SA_STEP, value: s.step },
       { key: SA_COMUNE, value: s.handover?.comuneCode ?? s.input.eventComuneCode },
@@ -135,7 +145,11 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promis
       { key: SA_OPEN_TASK_ROLES, value: openTaskRoles(s) },
       // Only cases with a recorded revision carry it: older histories keep their exact commands.
       ...(s.protocolRevision === undefined ? [] : [{ key: SA_PROTOCOL_REVISION, value: String(s.protocolRevision) }]),
-    ]);
+    ];
+    // Lean histories upsert the search attributes only when one of them changed.
+    const attributesJson = JSON.stringify(attributes);
+    if (!s.leanHistory || attributesJson !== lastAttributes) upsertSearchAttributes(attributes);
+    lastAttributes = attributesJson;
     const snapshot = s.leanHistory ? stored.changedOnly(toSnapshot(s)) : toSnapshot(s);
     try {
       await write.persistCase({ snapshot, decisions, submissions, notifications });
