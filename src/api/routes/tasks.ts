@@ -116,6 +116,7 @@ export function tasksRouter(deps: ApiDeps): Router {
       id: t.id,
       ...taskColumns(c.id, t),
       escalation: t.escalation as unknown as Prisma.JsonValue,
+      ambitoId: c.ambitoId,
       case: {
         id: c.id,
         reference: c.reference,
@@ -153,7 +154,8 @@ export function tasksRouter(deps: ApiDeps): Router {
   };
 
   const present = (t: TaskWithCase | Prisma.TaskGetPayload<{ include: { case: { select: { reference: true; status: true; step: true; riskLevel: true; eventComuneCode: true; competentComuneCode: true } } } }>) => {
-    const { case: c, escalation, ...task } = t;
+    // `ambitoId` (the case's, copied for the task lists' scope) is not part of a task's answer.
+    const { case: c, escalation, ambitoId: _ambitoId, ...task } = t;
     return {
       ...task,
       ...presentTaskRow(t, Date.now()),
