@@ -42,9 +42,12 @@ CREATE INDEX "Case_status_createdAt_id_idx" ON "Case"("status", "createdAt", "id
 
 -- Partial indexes (Prisma's schema does not describe them).
 -- The running tasks of an Ambito in the task list's order, and the claimable ones by role.
-CREATE INDEX "Task_ambito_active_dueAt_createdAt_id_idx" ON "Task"("ambitoId", "dueAt", "createdAt", "id") WHERE status IN ('open', 'claimed');
+-- (Covering "caseId": the stuck list's overdue tasks of an Ambito come from this index alone.)
+CREATE INDEX "Task_ambito_active_dueAt_createdAt_id_idx" ON "Task"("ambitoId", "dueAt", "createdAt", "id") INCLUDE ("caseId") WHERE status IN ('open', 'claimed');
 CREATE INDEX "Task_ambito_open_role_dueAt_createdAt_id_idx" ON "Task"("ambitoId", "candidateRole", "dueAt", "createdAt", "id") WHERE status = 'open';
 -- Escalated tasks by status (/metrics gauge).
 CREATE INDEX "Task_escalated_status_idx" ON "Task"("status") WHERE "escalatedAt" IS NOT NULL;
+-- Running cases by Ambito, step and last progress: the stuck list's idle cases from this index alone.
+CREATE INDEX "Case_running_idle_idx" ON "Case"("ambitoId", "step", "lastProgressAt", "status", "id") WHERE status <> 'closed';
 -- Overdue cases, newest overdue first (the case list's default order for sort=overdueSince).
 CREATE INDEX "Case_overdue_overdueSince_id_idx" ON "Case"("overdueSince" DESC NULLS LAST, "id" DESC) WHERE "overdueSince" IS NOT NULL;
