@@ -42,8 +42,9 @@ CREATE INDEX "Case_status_createdAt_id_idx" ON "Case"("status", "createdAt", "id
 
 -- Partial indexes (Prisma's schema does not describe them).
 -- The running tasks of an Ambito in the task list's order, and the claimable ones by role.
--- (Covering "caseId": the stuck list's overdue tasks of an Ambito come from this index alone.)
-CREATE INDEX "Task_ambito_active_dueAt_createdAt_id_idx" ON "Task"("ambitoId", "dueAt", "createdAt", "id") INCLUDE ("caseId") WHERE status IN ('open', 'claimed');
+-- (Covering "caseId" and "type": the stuck list's overdue tasks and the overdue-task counts of the
+-- summary and of /metrics come from this index alone.)
+CREATE INDEX "Task_ambito_active_dueAt_createdAt_id_idx" ON "Task"("ambitoId", "dueAt", "createdAt", "id") INCLUDE ("caseId", "type") WHERE status IN ('open', 'claimed');
 CREATE INDEX "Task_ambito_open_role_dueAt_createdAt_id_idx" ON "Task"("ambitoId", "candidateRole", "dueAt", "createdAt", "id") WHERE status = 'open';
 -- Escalated tasks by status (/metrics gauge).
 CREATE INDEX "Task_escalated_status_idx" ON "Task"("status") WHERE "escalatedAt" IS NOT NULL;
