@@ -45,6 +45,8 @@ CREATE INDEX "Case_status_createdAt_id_idx" ON "Case"("status", "createdAt", "id
 -- (Covering "caseId" and "type": the stuck list's overdue tasks and the overdue-task counts of the
 -- summary and of /metrics come from this index alone.)
 CREATE INDEX "Task_ambito_active_dueAt_createdAt_id_idx" ON "Task"("ambitoId", "dueAt", "createdAt", "id") INCLUDE ("caseId", "type") WHERE status IN ('open', 'claimed');
+-- The running tasks of an Ambito by id: their bounded count (Prisma counts with ORDER BY id LIMIT).
+CREATE INDEX "Task_ambito_active_id_idx" ON "Task"("ambitoId", "id") INCLUDE ("dueAt") WHERE status IN ('open', 'claimed');
 CREATE INDEX "Task_ambito_open_role_dueAt_createdAt_id_idx" ON "Task"("ambitoId", "candidateRole", "dueAt", "createdAt", "id") WHERE status = 'open';
 -- Escalated tasks by status (/metrics gauge).
 CREATE INDEX "Task_escalated_status_idx" ON "Task"("status") WHERE "escalatedAt" IS NOT NULL;
@@ -52,3 +54,6 @@ CREATE INDEX "Task_escalated_status_idx" ON "Task"("status") WHERE "escalatedAt"
 CREATE INDEX "Case_running_idle_idx" ON "Case"("ambitoId", "step", "lastProgressAt", "status", "id") WHERE status <> 'closed';
 -- Overdue cases, newest overdue first (the case list's default order for sort=overdueSince).
 CREATE INDEX "Case_overdue_overdueSince_id_idx" ON "Case"("overdueSince" DESC NULLS LAST, "id" DESC) WHERE "overdueSince" IS NOT NULL;
+-- Overdue cases of one Comune (the list's `comune`: competent, or the event's while undecided).
+CREATE INDEX "Case_overdue_competent_idx" ON "Case"("competentComuneCode", "overdueSince") WHERE "overdueSince" IS NOT NULL;
+CREATE INDEX "Case_overdue_event_undecided_idx" ON "Case"("eventComuneCode", "overdueSince") WHERE "overdueSince" IS NOT NULL AND "competentComuneCode" IS NULL;

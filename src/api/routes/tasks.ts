@@ -72,7 +72,10 @@ function listWhere(actor: Actor, q: ReturnType<typeof taskListQuery.parse>): Pri
   if (q.caseId !== undefined) and.push({ caseId: q.caseId });
   if (q.overdue !== undefined) {
     const now = new Date();
-    and.push(q.overdue ? { status: { in: ACTIVE }, dueAt: { lte: now } } : { OR: [{ dueAt: null }, { dueAt: { gt: now } }, { status: { notIn: ACTIVE } }] });
+    // With status=active already required, overdue adds the due time alone: the same status IN
+    // twice makes PostgreSQL square its selectivity and pass over the running tasks' index.
+    const overdue: Prisma.TaskWhereInput = q.status === 'active' ? { dueAt: { lte: now } } : { status: { in: ACTIVE }, dueAt: { lte: now } };
+    and.push(q.overdue ? overdue : { OR: [{ dueAt: null }, { dueAt: { gt: now } }, { status: { notIn: ACTIVE } }] });
   }
   return { AND: and };
 }
