@@ -66,7 +66,10 @@ function listWhere(actor: Actor, q: ReturnType<typeof taskListQuery.parse>): Pri
   if (scope === 'mine') and.push(mine);
   else if (scope === 'available') and.push(available);
   else if (scope === undefined) and.push({ OR: [mine, available] });
-  if (q.status === 'active') and.push({ status: { in: ACTIVE } });
+  // `available` already means status open (running): no second status clause for the planner to misjudge.
+  if (q.status === 'active') {
+    if (scope !== 'available') and.push({ status: { in: ACTIVE } });
+  }
   else and.push({ status: q.status });
   if (q.type !== undefined) and.push({ type: q.type });
   if (q.caseId !== undefined) and.push({ caseId: q.caseId });
@@ -183,7 +186,10 @@ export function tasksRouter(deps: ApiDeps): Router {
           skip: after === undefined ? q.offset : 0,
         }),
         // Bounded: past TASK_COUNT_CAP the total says "at least" (totalCapped) instead of counting every task.
-        deps.prisma.task.count({ where, take: TASK_COUNT_CAP + 1 }),
+        // Running tasks (about one per running case) are counted exactly, the same answer without
+        // the ORDER BY id that a capped count takes (it sorts every match); other statuses grow
+        // with the history and keep the cap.
+        deps.prisma.task.count({ where, ...(q.status !== 'active' && { take: TASK_COUNT_CAP + 1 }) }),
       ]);
       const items = rows.slice(0, q.limit);
       const last = rows.length > q.limit ? items[items.length - 1] : undefined;
