@@ -21,7 +21,8 @@
  * every sample starts on a quiet system: the previous case's workflow is idle (nothing pending).
  *
  * Settings (environment): BENCH_ITERATIONS (default 200), BENCH_ROWS (default "10000,100000"),
- * BENCH_THROUGHPUT_CASES (default 40), BENCH_CONCURRENCY (default 8). Numbers depend on the
+ * BENCH_THROUGHPUT_CASES (default 40), BENCH_CONCURRENCY (default 8), BENCH_SECTIONS (default
+ * all: engine,create,complete,history,throughput,reads,modules). Numbers depend on the
  * machine: compare ratios, not absolute times.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -68,6 +69,20 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const LONG_CASE_RECHECKS = 20;
 const STANDARD_HISTORY_MAX_KB = 60;
 const NAMESPACE = 'default';
+const SECTIONS = ['engine', 'create', 'complete', 'history', 'throughput', 'reads', 'modules'] as const;
+/**
+ * BENCH_SECTIONS: which sections run (comma list, default all), e.g. `BENCH_SECTIONS=modules` for
+ * the read-model module alone. 'complete' completes the cases of 'create', 'throughput' drives the
+ * shape measured by 'history': each brings the section it needs along.
+ */
+function benchSections(spec = process.env.BENCH_SECTIONS ?? SECTIONS.join(',')): Set<string> {
+  const chosen = new Set(spec.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+  for (const s of chosen) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`BENCH_SECTIONS: unknown section "${s}" (known: ${SECTIONS.join(', ')})`);
+  if (chosen.has('complete')) chosen.add('create');
+  if (chosen.has('throughput')) chosen.add('history');
+  return chosen;
+}
+const sections = benchSections();
 
 async function time<T>(samples: number[], fn: () => Promise<T>): Promise<T> {
   const start = process.hrtime.bigint();
@@ -256,109 +271,133 @@ async function main(): Promise<void> {
       await waitForTask(prisma, caseId, 'take_charge');
     }
 
-    process.stderr.write(`bench: create-case × ${ITERATIONS} (API and direct)…\n`);
-    const createApi: number[] = [];
-    const createDirect: number[] = [];
     const apiCases: string[] = [];
     const directCases: string[] = [];
-    // Pairs alternate which call goes first (ABBA), so neither side always follows the other.
-    for (let i = 0; i < ITERATIONS; i += 1) {
-      const viaApi = async () => {
-        const { caseId } = (await time(createApi, () => api('intake', 'POST', '/api/cases', report()))) as { caseId: string };
-        apiCases.push(caseId);
-        await settle(prisma, client, caseId, 'take_charge');
-      };
-      const direct = async () => {
-        const data = intakeSchema.parse(report());
-        const { caseId } = await time(createDirect, () => receiveReport({ prisma, client, taskQueue }, data, intakeActor));
-        directCases.push(caseId);
-        await settle(prisma, client, caseId, 'take_charge');
-      };
-      for (const step of i % 2 === 0 ? [viaApi, direct] : [direct, viaApi]) await step();
+    if (sections.has('create')) {
+      process.stderr.write(`bench: create-case × ${ITERATIONS} (API and direct)…\n`);
+      const createApi: number[] = [];
+      const createDirect: number[] = [];
+      // Pairs alternate which call goes first (ABBA), so neither side always follows the other.
+      for (let i = 0; i < ITERATIONS; i += 1) {
+        const viaApi = async () => {
+          const { caseId } = (await time(createApi, () => api('intake', 'POST', '/api/cases', report()))) as { caseId: string };
+          apiCases.push(caseId);
+          await settle(prisma, client, caseId, 'take_charge');
+        };
+        const direct = async () => {
+          const data = intakeSchema.parse(report());
+          const { caseId } = await time(createDirect, () => receiveReport({ prisma, client, taskQueue }, data, intakeActor));
+          directCases.push(caseId);
+          await settle(prisma, client, caseId, 'take_charge');
+        };
+        for (const step of i % 2 === 0 ? [viaApi, direct] : [direct, viaApi]) await step();
+      }
+      rows.push(latencyRow('create-case: POST /api/cases', createApi, ratioTarget(p50Ratio(createApi, createDirect), 1.2, 'direct')));
+      rows.push(latencyRow('create-case: direct (receiveReport)', createDirect));
     }
-    rows.push(latencyRow('create-case: POST /api/cases', createApi, ratioTarget(p50Ratio(createApi, createDirect), 1.2, 'direct')));
-    rows.push(latencyRow('create-case: direct (receiveReport)', createDirect));
 
-    process.stderr.write(`bench: complete-task × ${ITERATIONS} (API, direct, engine baselines)…\n`);
-    const completeApi: number[] = [];
-    const completeDirect: number[] = [];
-    const engine = { bare: [] as number[], activity: [] as number[], local: [] as number[] };
-    const form = { etaMinutes: 10 };
-    for (const [i, apiCaseId] of apiCases.entries()) {
-      const viaApi = async () => {
-        const taskId = await waitForTask(prisma, apiCaseId, 'take_charge');
-        await time(completeApi, () => api('operatore1', 'POST', `/api/tasks/${taskId}/complete`, { form }));
-        await settle(prisma, client, apiCaseId, 'risk_check');
-      };
-      const direct = async () => {
-        const caseId = directCases[i] as string;
-        const taskId = await waitForTask(prisma, caseId, 'take_charge');
-        await time(completeDirect, () =>
-          client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(completeTaskUpdate, { args: [{ taskId, actor: op1, form, submittedAt: new Date().toISOString() }] }),
-        );
-        await settle(prisma, client, caseId, 'risk_check');
-      };
-      // The engine baselines interleave with the task path, so drift hits both alike.
-      const baseline = (mode: keyof typeof engine) => () => time(engine[mode], () => baselines.update(mode)).then(() => undefined);
-      const order = [viaApi, direct, baseline('bare'), baseline('activity'), baseline('local')];
-      for (let k = 0; k < order.length; k += 1) await (order[(k + i) % order.length] as () => Promise<void>)();
-    }
-    rows.push(latencyRow('engine: bare update round trip', engine.bare));
-    rows.push(latencyRow('engine: update + regular activity (PG write)', engine.activity, { value: `${p50Ratio(engine.activity, engine.bare).toFixed(2)}× bare` }));
-    rows.push(latencyRow('engine: update + local activity (PG write)', engine.local, { value: `${p50Ratio(engine.local, engine.bare).toFixed(2)}× bare` }));
-    rows.push(latencyRow('complete-task: direct executeUpdate', completeDirect, ratioTarget(p50Ratio(completeDirect, engine.bare), 2, 'bare update')));
-    rows.push(latencyRow('complete-task: POST /api/tasks/:id/complete', completeApi, ratioTarget(p50Ratio(completeApi, completeDirect), 1.1, 'direct')));
-
-    process.stderr.write('bench: history of the standard case and of a long case…\n');
-    const standardCase = await driveStandardCase(call(agent));
-    await client.workflow.getHandle(caseWorkflowId(standardCase)).result();
-    const standard = await historyFigures(client, caseWorkflowId(standardCase));
-    const long = await driveLongCase({ client, prisma, taskQueue });
-    const kb = (f: HistoryFigures) => `${(f.bytes / 1024).toFixed(1)} KB, ${f.events} events${f.runs > 1 ? `, ${f.runs} runs` : ''}`;
-    rows.push({ metric: 'history: standard case (README walk-through)', n: 1, value: kb(standard), target: `≤ ${STANDARD_HISTORY_MAX_KB} KB`, met: standard.bytes <= STANDARD_HISTORY_MAX_KB * 1024 });
-    rows.push({ metric: `history: long case (${LONG_CASE_RECHECKS} welfare re-checks)`, n: 1, value: kb(long) });
-
-    process.stderr.write(`bench: throughput, ${THROUGHPUT_CASES} cases × ${CONCURRENCY} at a time (protocol, bare shape)…\n`);
-    const shape = { updates: standard.updates, timers: standard.timers };
-    const pool = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
-    stops.unshift(() => Promise.resolve(pool.destroy()));
-    const protocolRate = await throughput(THROUGHPUT_CASES, CONCURRENCY, async () => {
-      const caseId = await driveStandardCase(call(pool));
-      await client.workflow.getHandle(caseWorkflowId(caseId)).result();
-    });
-    const bareRate = await throughput(THROUGHPUT_CASES, CONCURRENCY, () => driveProtocolShape(client, engineTaskQueue, shape));
-    const perMinute = (r: number) => `${r.toFixed(0)} cases/min`;
-    rows.push({ metric: `throughput: bare workflow (${shape.updates} updates, ${shape.timers} timers)`, n: THROUGHPUT_CASES, value: perMinute(bareRate) });
-    const throughputRatio = protocolRate / bareRate;
-    rows.push({
-      metric: 'throughput: full protocol via API, one worker',
-      n: THROUGHPUT_CASES,
-      value: `${perMinute(protocolRate)} (${throughputRatio.toFixed(2)}×)`,
-      target: '≥ 0.5× bare workflow',
-      met: throughputRatio >= 0.5,
-    });
-
-    const reads: Array<[string, string, string]> = [
-      ['list: GET /api/cases?status=active', 'coordinatore', '/api/cases?status=active&limit=50'],
-      ['list: GET /api/cases?comune&overdue', 'coordinatore', '/api/cases?comune=015182&overdue=true&sort=overdueSince&limit=50'],
-      ['list: GET /api/cases (social worker)', 'as.rho', '/api/cases?limit=50'],
-      ['list: GET /api/tasks?scope=all', 'coordinatore', '/api/tasks?scope=all&limit=50'],
-      ['stuck: GET /api/supervision/stuck', 'coordinatore', '/api/supervision/stuck'],
-      ['summary: GET /api/supervision/summary', 'admin', '/api/supervision/summary'],
-    ];
-    for (const target of ROW_STEPS) {
-      process.stderr.write(`bench: filling the read model to ${target} cases…\n`);
-      await fillReadModel(prisma, target);
-      for (const [metric, user, p] of reads) {
-        const samples: number[] = [];
-        await api(user, 'GET', p);
-        for (let i = 0; i < ITERATIONS; i += 1) await time(samples, () => api(user, 'GET', p));
-        rows.push(latencyRow(metric, samples, { rows: target.toLocaleString('en') }));
+    if (sections.has('complete') || sections.has('engine')) {
+      process.stderr.write(`bench: complete-task × ${ITERATIONS} (API, direct, engine baselines)…\n`);
+      const completeApi: number[] = [];
+      const completeDirect: number[] = [];
+      const engine = { bare: [] as number[], activity: [] as number[], local: [] as number[] };
+      const form = { etaMinutes: 10 };
+      // Without 'complete' the loop runs the engine baselines alone, ITERATIONS times.
+      for (const [i, apiCaseId] of (sections.has('complete') ? apiCases : Array.from({ length: ITERATIONS }, () => '')).entries()) {
+        const viaApi = async () => {
+          const taskId = await waitForTask(prisma, apiCaseId, 'take_charge');
+          await time(completeApi, () => api('operatore1', 'POST', `/api/tasks/${taskId}/complete`, { form }));
+          await settle(prisma, client, apiCaseId, 'risk_check');
+        };
+        const direct = async () => {
+          const caseId = directCases[i] as string;
+          const taskId = await waitForTask(prisma, caseId, 'take_charge');
+          await time(completeDirect, () =>
+            client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(completeTaskUpdate, { args: [{ taskId, actor: op1, form, submittedAt: new Date().toISOString() }] }),
+          );
+          await settle(prisma, client, caseId, 'risk_check');
+        };
+        // The engine baselines interleave with the task path, so drift hits both alike.
+        const baseline = (mode: keyof typeof engine) => () => time(engine[mode], () => baselines.update(mode)).then(() => undefined);
+        const order = [
+          ...(sections.has('complete') ? [viaApi, direct] : []),
+          ...(sections.has('engine') ? [baseline('bare'), baseline('activity'), baseline('local')] : []),
+        ];
+        for (let k = 0; k < order.length; k += 1) await (order[(k + i) % order.length] as () => Promise<void>)();
+      }
+      if (sections.has('engine')) {
+        rows.push(latencyRow('engine: bare update round trip', engine.bare));
+        rows.push(latencyRow('engine: update + regular activity (PG write)', engine.activity, { value: `${p50Ratio(engine.activity, engine.bare).toFixed(2)}× bare` }));
+        rows.push(latencyRow('engine: update + local activity (PG write)', engine.local, { value: `${p50Ratio(engine.local, engine.bare).toFixed(2)}× bare` }));
+      }
+      if (sections.has('complete')) {
+        // Against the bare update when the engine section ran too, else the ratio to direct alone.
+        if (sections.has('engine')) rows.push(latencyRow('complete-task: direct executeUpdate', completeDirect, ratioTarget(p50Ratio(completeDirect, engine.bare), 2, 'bare update')));
+        else rows.push(latencyRow('complete-task: direct executeUpdate', completeDirect));
+        rows.push(latencyRow('complete-task: POST /api/tasks/:id/complete', completeApi, ratioTarget(p50Ratio(completeApi, completeDirect), 1.1, 'direct')));
       }
     }
 
-    const context: BenchContext = { iterations: ITERATIONS, prisma, api, time, log: (line) => process.stderr.write(`bench: ${line}\n`) };
-    for (const module of BENCH_MODULES) rows.push(...(await module(context)));
+    let standard: HistoryFigures | undefined;
+    if (sections.has('history')) {
+      process.stderr.write('bench: history of the standard case and of a long case…\n');
+      const standardCase = await driveStandardCase(call(agent));
+      await client.workflow.getHandle(caseWorkflowId(standardCase)).result();
+      standard = await historyFigures(client, caseWorkflowId(standardCase));
+      const long = await driveLongCase({ client, prisma, taskQueue });
+      const kb = (f: HistoryFigures) => `${(f.bytes / 1024).toFixed(1)} KB, ${f.events} events${f.runs > 1 ? `, ${f.runs} runs` : ''}`;
+      rows.push({ metric: 'history: standard case (README walk-through)', n: 1, value: kb(standard), target: `≤ ${STANDARD_HISTORY_MAX_KB} KB`, met: standard.bytes <= STANDARD_HISTORY_MAX_KB * 1024 });
+      rows.push({ metric: `history: long case (${LONG_CASE_RECHECKS} welfare re-checks)`, n: 1, value: kb(long) });
+    }
+
+    if (sections.has('throughput')) {
+      process.stderr.write(`bench: throughput, ${THROUGHPUT_CASES} cases × ${CONCURRENCY} at a time (protocol, bare shape)…\n`);
+      if (standard === undefined) throw new Error('throughput needs the history section');
+      const shape = { updates: standard.updates, timers: standard.timers };
+      const pool = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY * 2 });
+      stops.unshift(() => Promise.resolve(pool.destroy()));
+      const protocolRate = await throughput(THROUGHPUT_CASES, CONCURRENCY, async () => {
+        const caseId = await driveStandardCase(call(pool));
+        await client.workflow.getHandle(caseWorkflowId(caseId)).result();
+      });
+      const bareRate = await throughput(THROUGHPUT_CASES, CONCURRENCY, () => driveProtocolShape(client, engineTaskQueue, shape));
+      const perMinute = (r: number) => `${r.toFixed(0)} cases/min`;
+      rows.push({ metric: `throughput: bare workflow (${shape.updates} updates, ${shape.timers} timers)`, n: THROUGHPUT_CASES, value: perMinute(bareRate) });
+      const throughputRatio = protocolRate / bareRate;
+      rows.push({
+        metric: 'throughput: full protocol via API, one worker',
+        n: THROUGHPUT_CASES,
+        value: `${perMinute(protocolRate)} (${throughputRatio.toFixed(2)}×)`,
+        target: '≥ 0.5× bare workflow',
+        met: throughputRatio >= 0.5,
+      });
+    }
+
+    if (sections.has('reads')) {
+      const reads: Array<[string, string, string]> = [
+        ['list: GET /api/cases?status=active', 'coordinatore', '/api/cases?status=active&limit=50'],
+        ['list: GET /api/cases?comune&overdue', 'coordinatore', '/api/cases?comune=015182&overdue=true&sort=overdueSince&limit=50'],
+        ['list: GET /api/cases (social worker)', 'as.rho', '/api/cases?limit=50'],
+        ['list: GET /api/tasks?scope=all', 'coordinatore', '/api/tasks?scope=all&limit=50'],
+        ['stuck: GET /api/supervision/stuck', 'coordinatore', '/api/supervision/stuck'],
+        ['summary: GET /api/supervision/summary', 'admin', '/api/supervision/summary'],
+      ];
+      for (const target of ROW_STEPS) {
+        process.stderr.write(`bench: filling the read model to ${target} cases…\n`);
+        await fillReadModel(prisma, target);
+        for (const [metric, user, p] of reads) {
+          const samples: number[] = [];
+          await api(user, 'GET', p);
+          for (let i = 0; i < ITERATIONS; i += 1) await time(samples, () => api(user, 'GET', p));
+          rows.push(latencyRow(metric, samples, { rows: target.toLocaleString('en') }));
+        }
+      }
+    }
+
+    if (sections.has('modules')) {
+      const context: BenchContext = { iterations: ITERATIONS, prisma, api, time, log: (line) => process.stderr.write(`bench: ${line}\n`) };
+      for (const module of BENCH_MODULES) rows.push(...(await module(context)));
+    }
 
     console.log(formatTable(rows));
     console.log(`\nstuck: describes at most 200 running cases per request in Temporal; synthetic rows have no workflow behind them.`);

@@ -149,9 +149,16 @@ export function caseScope(actor: Actor): Prisma.CaseWhereInput {
   return { ambitoId: { in: actor.ambitoIds } };
 }
 
-/** The tasks of the cases the actor may see (`caseScope` through the task's case). */
+/**
+ * The tasks of the cases the actor may see: `caseScope` for tasks. The Ambito rule reads the task's
+ * own `ambitoId` (its case's, kept by a trigger: see prisma/schema.prisma), so a task list is one
+ * index range and never a join over every case of the Ambito; a social worker's Comune rule (the
+ * competent Comune changes at handover) still goes through the task's case.
+ */
 export function taskScope(actor: Actor): Prisma.TaskWhereInput {
-  return actor.role === 'admin' ? {} : { case: caseScope(actor) };
+  if (actor.role === 'admin') return {};
+  if (scopedComune(actor) !== undefined) return { case: caseScope(actor) };
+  return { ambitoId: { in: [...actor.ambitoIds] } };
 }
 
 /** `caseScope` for one case already read. */

@@ -52,7 +52,7 @@ async function readCounts(prisma: PrismaClient): Promise<ReadModelCounts> {
   const [openCases, overdueTasks, escalationTasks, escalatedTasks, notifications] = await Promise.all([
     // Counters kept with every write (CaseCounter), not a count of the case table.
     countCasesBy(prisma, ['status', 'step'], {}, { statuses: RUNNING }),
-    // Index (status, dueAt, caseId).
+    // Index-only: the running tasks' partial index (ambitoId, dueAt, …) INCLUDE (caseId, type).
     prisma.$queryRaw<Array<{ type: string; n: bigint }>>`
       SELECT type, count(*) AS n FROM "Task" WHERE status IN ('open', 'claimed') AND "dueAt" <= ${now} GROUP BY type`,
     prisma.$queryRaw<Array<{ status: string; n: bigint }>>`
@@ -72,18 +72,28 @@ async function readCounts(prisma: PrismaClient): Promise<ReadModelCounts> {
   };
 }
 
-/** One read of the read model for all gauges of a scrape; reused for `ttlMs`. */
+/**
+ * One read of the read model for all gauges of a scrape (the gauges of one scrape collect at
+ * once and share the read in flight, even with `ttlMs` 0); a settled read is reused for `ttlMs`.
+ */
 function cachedCounts(prisma: PrismaClient, ttlMs: number): () => Promise<ReadModelCounts> {
-  let cached: { at: number; value: Promise<ReadModelCounts> } | undefined;
+  let cached: { at: number; value: Promise<ReadModelCounts>; settled: boolean } | undefined;
   return () => {
     const now = Date.now();
-    if (cached === undefined || now - cached.at >= ttlMs) {
+    if (cached === undefined || (cached.settled && now - cached.at >= ttlMs)) {
       const value = readCounts(prisma);
-      cached = { at: now, value };
-      // A failed read is not reused.
-      value.catch(() => {
-        if (cached?.value === value) cached = undefined;
-      });
+      const entry = { at: now, value, settled: false };
+      cached = entry;
+      void value.then(
+        () => {
+          entry.settled = true;
+        },
+        () => {
+          entry.settled = true;
+          // A failed read is not reused.
+          if (cached === entry) cached = undefined;
+        },
+      );
     }
     return cached.value;
   };

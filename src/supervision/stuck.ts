@@ -360,44 +360,46 @@ export async function findStuckCases(
   );
   // No worker polls the queue: every running case is stuck (index on status), not a capped subset.
   const lastSeen = worker?.lastSeenAt ? utc(new Date(worker.lastSeenAt)) : Prisma.sql`NULL::timestamp(3)`;
+  // The scope is applied in every branch (each on its own index), never as a filter over all the
+  // Ambito's cases afterwards; a task carries its case's Ambito (`Task.ambitoId`, trigger-kept).
+  const ambiti = ambitoIds === undefined ? undefined : [...ambitoIds];
+  const caseIn = ambiti === undefined ? Prisma.empty : Prisma.sql`AND c."ambitoId" = ANY(${ambiti}::text[])`;
+  const taskIn = ambiti === undefined ? Prisma.empty : Prisma.sql`AND t."ambitoId" = ANY(${ambiti}::text[])`;
+  const idIn = (id: Prisma.Sql) =>
+    ambiti === undefined ? Prisma.empty : Prisma.sql`AND EXISTS (SELECT 1 FROM "Case" c WHERE c.id = ${id} AND c."ambitoId" = ANY(${ambiti}::text[]))`;
   const noWorkerBranch = noWorker
     ? Prisma.sql`UNION ALL
-      SELECT c.id COLLATE "C", GREATEST(c."lastProgressAt", ${lastSeen}), 'no_worker' FROM "Case" c
-        WHERE c.status IN (${Prisma.join(RUNNING_STATUSES)})`
+      SELECT c.id COLLATE "C", GREATEST(c."lastProgressAt", ${lastSeen}), 16 FROM "Case" c
+        WHERE c.status IN (${Prisma.join(RUNNING_STATUSES)}) ${caseIn}`
     : Prisma.empty;
-  const inScope =
-    ambitoIds === undefined
-      ? Prisma.empty
-      : Prisma.sql`WHERE case_id IN (SELECT c.id COLLATE "C" FROM "Case" c WHERE c."ambitoId" = ANY(${[...ambitoIds]}::text[]))`;
   const query = prisma.$queryRaw<StuckRow[]>`
     WITH reasons (case_id, since, kind) AS (
-      SELECT t."caseId" COLLATE "C", t."dueAt", 'task' FROM "Task" t
-        WHERE t.status IN (${Prisma.join(ACTIVE_TASK)}) AND t."dueAt" <= ${utc(now)}
+      SELECT t."caseId" COLLATE "C", t."dueAt", 1 FROM "Task" t
+        WHERE t.status IN (${Prisma.join(ACTIVE_TASK)}) AND t."dueAt" <= ${utc(now)} ${taskIn}
       UNION ALL
-      SELECT c.id COLLATE "C", c."lastProgressAt", 'idle' FROM "Case" c
-        WHERE c.status IN (${Prisma.join(IDLE_STATUSES)}) AND (${idleRanges})
+      SELECT c.id COLLATE "C", c."lastProgressAt", 2 FROM "Case" c
+        WHERE c.status IN (${Prisma.join(IDLE_STATUSES)}) AND (${idleRanges}) ${caseIn}
       UNION ALL
-      SELECT c.id COLLATE "C", c."handoverAt", 'handover' FROM "Case" c
-        WHERE c.status = 'awaiting_handover' AND c."handoverAt" < ${utc(new Date(now.getTime() - settings.handoverGraceMinutes * MINUTE))}
+      SELECT c.id COLLATE "C", c."handoverAt", 4 FROM "Case" c
+        WHERE c.status = 'awaiting_handover' AND c."handoverAt" < ${utc(new Date(now.getTime() - settings.handoverGraceMinutes * MINUTE))} ${caseIn}
       UNION ALL
-      SELECT c.id COLLATE "C", c."persistenceFailedAt", 'persistence' FROM "Case" c
-        WHERE c."persistenceFailedAt" IS NOT NULL
+      SELECT c.id COLLATE "C", c."persistenceFailedAt", 32 FROM "Case" c
+        WHERE c."persistenceFailedAt" IS NOT NULL ${caseIn}
       UNION ALL
-      SELECT s."caseId" COLLATE "C", s."createdAt", 'start' FROM "CaseWorkflowStart" s
-        WHERE s."createdAt" < ${utc(new Date(now.getTime() - START_PENDING_MINUTES * MINUTE))}
+      SELECT s."caseId" COLLATE "C", s."createdAt", 8 FROM "CaseWorkflowStart" s
+        WHERE s."createdAt" < ${utc(new Date(now.getTime() - START_PENDING_MINUTES * MINUTE))} ${idIn(Prisma.sql`s."caseId"`)}
       UNION ALL
-      SELECT r.case_id COLLATE "C", (r.since AT TIME ZONE 'UTC')::timestamp(3), 'temporal'
-        FROM unnest(${temporalIds}::text[], ${temporalSince}::timestamptz[]) AS r (case_id, since)
+      SELECT r.case_id COLLATE "C", (r.since AT TIME ZONE 'UTC')::timestamp(3), 64
+        FROM unnest(${temporalIds}::text[], ${temporalSince}::timestamptz[]) AS r (case_id, since) WHERE true ${idIn(Prisma.sql`r.case_id`)}
       ${noWorkerBranch}
     ), stuck AS (
-      SELECT case_id, min(since) AS since, bool_or(kind = 'idle') AS idle, bool_or(kind = 'handover') AS late_handover,
-        bool_or(kind = 'start') AS start_pending, bool_or(kind = 'no_worker') AS no_worker,
-        bool_or(kind = 'persistence') AS persistence_failed
-        FROM reasons ${inScope} GROUP BY case_id
+      -- One bit per kind (1 task, 2 idle, 4 late handover, 8 start pending, 16 no worker,
+      -- 32 persistence failed, 64 Temporal): two aggregates per case, however many kinds.
+      SELECT case_id, min(since) AS since, bit_or(kind) AS kinds FROM reasons GROUP BY case_id
     )
-    SELECT p.case_id AS "caseId", to_char(p.since, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since, p.idle,
-      p.late_handover AS "lateHandover", p.start_pending AS "startPending", p.no_worker AS "noWorker",
-      p.persistence_failed AS "persistenceFailed", n.total
+    SELECT p.case_id AS "caseId", to_char(p.since, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since, (p.kinds & 2) <> 0 AS idle,
+      (p.kinds & 4) <> 0 AS "lateHandover", (p.kinds & 8) <> 0 AS "startPending", (p.kinds & 16) <> 0 AS "noWorker",
+      (p.kinds & 32) <> 0 AS "persistenceFailed", n.total
     FROM (SELECT count(*) AS total FROM stuck) n
     LEFT JOIN LATERAL (SELECT * FROM stuck ORDER BY since, case_id LIMIT ${page.limit} OFFSET ${page.offset}) p ON true`;
   const rows = await query;

@@ -15,9 +15,9 @@ const RUNNING = CASE_STATUSES.filter((s) => s !== 'closed');
  */
 export async function supervisionSummary(prisma: PrismaClient, now = new Date(), ambitoIds?: readonly string[]): Promise<SupervisionSummary> {
   const ids = ambitoIds === undefined ? undefined : [...ambitoIds];
-  const taskIn = ids === undefined ? Prisma.sql`TRUE` : Prisma.sql`"caseId" IN (SELECT id FROM "Case" WHERE "ambitoId" = ANY(${ids}::text[]))`;
-  const caseWhere: Prisma.CaseWhereInput = ids === undefined ? {} : { ambitoId: { in: ids } };
-  const taskWhere: Prisma.TaskWhereInput = ids === undefined ? {} : { case: caseWhere };
+  // Tasks carry their case's Ambito (trigger-kept `Task.ambitoId`): no join over the cases.
+  const taskIn = ids === undefined ? Prisma.sql`TRUE` : Prisma.sql`"ambitoId" = ANY(${ids}::text[])`;
+  const taskWhere: Prisma.TaskWhereInput = ids === undefined ? {} : { ambitoId: { in: ids } };
   const counters: Prisma.CaseCounterWhereInput = ids === undefined ? {} : { ambitoId: { in: ids } };
   const [byStatus, byStep, byComune, overdueCases, overdueByType, takeCharge, escalated] = await Promise.all([
     countCasesBy(prisma, ['status'], counters),

@@ -91,6 +91,34 @@ describe.each([
     );
   });
 
+  it('see only the stuck cases of their Ambito (overdue task, failed write), admin those of both', async () => {
+    const both = [rhoCase, bollateCase];
+    const stuckIds = async (user: DemoUsername) => {
+      const res = await request(h.app).get('/api/supervision/stuck').set(...bearer(h, user));
+      expect(res.status).toBe(200);
+      return (res.body as { items: Array<{ caseId: string; reasons: Array<{ kind: string }> }> }).items.filter((i) => both.includes(i.caseId));
+    };
+    const dueBefore = await h.prisma.task.findMany({ where: { caseId: { in: both }, status: { in: ['open', 'claimed'] } }, select: { id: true, dueAt: true } });
+    try {
+      // The overdue-task reason (scoped by Task.ambitoId) for both cases.
+      await h.prisma.task.updateMany({ where: { id: { in: dueBefore.map((t) => t.id) } }, data: { dueAt: new Date(Date.now() - 3_600_000) } });
+      const byTask = await stuckIds(coordinator);
+      expect(byTask.map((i) => i.caseId)).toEqual([own()]);
+      expect(byTask[0]?.reasons.map((r) => r.kind)).toContain('task_overdue');
+      expect((await stuckIds('admin')).map((i) => i.caseId).sort()).toEqual([...both].sort());
+      // The failed-write reason (scoped by Case.ambitoId) alone.
+      for (const t of dueBefore) await h.prisma.task.update({ where: { id: t.id }, data: { dueAt: t.dueAt } });
+      await h.prisma.case.updateMany({ where: { id: { in: both } }, data: { persistenceFailedAt: new Date(), persistenceError: 'TestError' } });
+      const byCase = await stuckIds(coordinator);
+      expect(byCase.map((i) => i.caseId)).toEqual([own()]);
+      expect(byCase[0]?.reasons.map((r) => r.kind)).toContain('persistence_failed');
+      expect((await stuckIds(otherCoordinator)).map((i) => i.caseId)).toEqual([other()]);
+    } finally {
+      await h.prisma.case.updateMany({ where: { id: { in: both } }, data: { persistenceFailedAt: null, persistenceError: null } });
+      for (const t of dueBefore) await h.prisma.task.update({ where: { id: t.id }, data: { dueAt: t.dueAt } });
+    }
+  });
+
   it('open their own case and see only their Ambito in supervision', async () => {
     expect((await request(h.app).get(`/api/cases/${own()}`).set(...bearer(h, coordinator))).status).toBe(200);
     const summary = (await request(h.app).get('/api/supervision/summary').set(...bearer(h, coordinator))).body as { byComune: Record<string, number> };

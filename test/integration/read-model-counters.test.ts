@@ -96,6 +96,77 @@ describe('CaseCounter', () => {
     await expectCountersEqualFullCount();
   }, 120_000);
 
+  it('keeps NotificationCounter equal to a full COUNT after inserts, deliveries, deletions and rollbacks', async () => {
+    const kept = async () =>
+      Object.fromEntries((await h.prisma.notificationCounter.findMany()).filter((r) => r.n !== 0n).map((r) => [r.state, Number(r.n)]));
+    const counted = async () =>
+      Object.fromEntries(
+        (
+          await h.prisma.$queryRawUnsafe<Array<{ state: string; n: bigint }>>(
+            `SELECT CASE WHEN "deliveredAt" IS NULL THEN 'pending' ELSE 'delivered' END AS state, count(*) AS n FROM "Notification" GROUP BY 1`,
+          )
+        ).map((r) => [r.state, Number(r.n)]),
+      );
+    const [c] = await synthetic(1);
+    const rows = Array.from({ length: 30 }, (_, i) => ({ id: `nc-${i}`, caseId: c!.id, kind: 'test', recipientRole: 'coordinator', deliveredAt: i % 3 === 0 ? new Date() : null }));
+    await h.prisma.notification.createMany({ data: rows });
+    await h.prisma.notification.updateMany({ where: { id: { in: ['nc-1', 'nc-2', 'nc-4'] } }, data: { deliveredAt: new Date() } });
+    await h.prisma.notification.update({ where: { id: 'nc-0' }, data: { deliveredAt: null } });
+    // An update that keeps the state (delivered → delivered later) and one of another column.
+    await h.prisma.notification.update({ where: { id: 'nc-3' }, data: { deliveredAt: new Date(Date.now() + 1000) } });
+    await h.prisma.notification.update({ where: { id: 'nc-5' }, data: { mailState: 'sent' } });
+    await h.prisma.notification.deleteMany({ where: { id: { in: ['nc-6', 'nc-7', 'nc-9'] } } });
+    await expect(
+      h.prisma.$transaction(async (tx) => {
+        await tx.notification.updateMany({ where: { id: { startsWith: 'nc-' } }, data: { deliveredAt: new Date() } });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    const expected = await counted();
+    expect(expected.pending).toBeGreaterThan(0);
+    expect(expected.delivered).toBeGreaterThan(0);
+    expect(await kept()).toEqual(expected);
+  });
+
+  it("keeps Task.ambitoId equal to its case's Ambito, whatever the writer sends", async () => {
+    await seedReadModel(h.prisma, 3000);
+    const mismatched = () =>
+      h.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(
+        `SELECT count(*) AS n FROM "Task" t JOIN "Case" c ON c.id = t."caseId" WHERE t."ambitoId" IS DISTINCT FROM c."ambitoId"`,
+      );
+    const taskCount = await h.prisma.task.count();
+    expect(taskCount).toBeGreaterThan(3000);
+    expect(Number((await mismatched())[0]!.n)).toBe(0);
+
+    const [a, b] = await h.prisma.case.findMany({ where: { reference: { startsWith: 'SYN-' }, ambitoId: 'rhodense' }, select: { id: true }, take: 2 });
+    const task = (id: string, caseId: string) => ({ id, caseId, type: 'take_charge', candidateRole: 'emergency_operator', status: 'open', createdAt: new Date(), escalation: {} });
+    // A writer that sends a wrong Ambito, or none, on insert and on update (upsert included).
+    await h.prisma.$executeRawUnsafe(
+      `INSERT INTO "Task" (id, "caseId", type, "candidateRole", status, "createdAt", escalation, "ambitoId") VALUES ('amb-1', $1, 'take_charge', 'emergency_operator', 'open', now(), '{}', 'bollatese')`,
+      a!.id,
+    );
+    await h.prisma.task.create({ data: task('amb-2', a!.id) });
+    await h.prisma.task.upsert({ where: { id: 'amb-2' }, create: task('amb-2', a!.id), update: { status: 'claimed', assigneeId: 'u-op1' } });
+    await h.prisma.$executeRawUnsafe(`UPDATE "Task" SET "ambitoId" = 'bollatese' WHERE id = 'amb-2'`);
+    expect((await h.prisma.task.findMany({ where: { id: { in: ['amb-1', 'amb-2'] } }, select: { ambitoId: true } })).map((t) => t.ambitoId)).toEqual([
+      'rhodense',
+      'rhodense',
+    ]);
+    // A case moving to another Ambito carries its tasks along.
+    await h.prisma.case.update({ where: { id: b!.id }, data: { ambitoId: 'bollatese', eventComuneCode: '015027' } });
+    expect(await h.prisma.task.count({ where: { caseId: b!.id, ambitoId: { not: 'bollatese' } } })).toBe(0);
+    expect(await h.prisma.task.count({ where: { caseId: b!.id } })).toBeGreaterThan(0);
+    expect(Number((await mismatched())[0]!.n)).toBe(0);
+    // The API's task list (Ambito scope from Task.ambitoId) sees the moved case's tasks only in its new Ambito.
+    const listed = async (username: DemoUsername) =>
+      ((await request(h.app).get(`/api/tasks?caseId=${b!.id}&scope=all&status=completed`).set(...bearer(h, username))).body as { items: Array<{ id: string; ambitoId?: unknown }> }).items;
+    expect(await listed('coordinatore')).toEqual([]);
+    const inBollate = await listed('coordinatore.bollate');
+    expect(inBollate.length).toBeGreaterThan(0);
+    // The column stays out of the answer.
+    expect(inBollate.every((t) => !('ambitoId' in t))).toBe(true);
+  });
+
   const actors: Array<[DemoUsername, Actor]> = [
     ['admin', { userId: 'u-admin', role: 'admin', ambitoIds: [] }],
     ['coordinatore', { userId: 'u-coord', role: 'coordinator', ambitoIds: ['rhodense'] }],

@@ -200,7 +200,8 @@ export function casesRouter(deps: ApiDeps): Router {
       const now = Date.now();
       const showAddress = can(ctx.actor, 'case.read_protected_address');
       const { report, people, tasks, timeline, notes, submissions, placements, activations, reminders, handover, ...row } = c;
-      const task = (t: (typeof tasks)[number]) => ({ ...t, ...presentTaskRow(t, now) });
+      // `ambitoId` (the case's, copied for the task lists) is not part of a task's answer.
+      const task = ({ ambitoId: _ambitoId, ...t }: (typeof tasks)[number]) => ({ ...t, ...presentTaskRow(t, now) });
       const active = tasks.filter((t) => t.status === 'open' || t.status === 'claimed');
       const deadlines = [
         ...active.filter((t) => t.dueAt !== null).map((t) => ({ kind: 'task', taskId: t.id, type: t.type, at: t.dueAt as Date })),

@@ -66,13 +66,19 @@ function listWhere(actor: Actor, q: ReturnType<typeof taskListQuery.parse>): Pri
   if (scope === 'mine') and.push(mine);
   else if (scope === 'available') and.push(available);
   else if (scope === undefined) and.push({ OR: [mine, available] });
-  if (q.status === 'active') and.push({ status: { in: ACTIVE } });
+  // `available` already means status open (running): no second status clause for the planner to misjudge.
+  if (q.status === 'active') {
+    if (scope !== 'available') and.push({ status: { in: ACTIVE } });
+  }
   else and.push({ status: q.status });
   if (q.type !== undefined) and.push({ type: q.type });
   if (q.caseId !== undefined) and.push({ caseId: q.caseId });
   if (q.overdue !== undefined) {
     const now = new Date();
-    and.push(q.overdue ? { status: { in: ACTIVE }, dueAt: { lte: now } } : { OR: [{ dueAt: null }, { dueAt: { gt: now } }, { status: { notIn: ACTIVE } }] });
+    // With status=active already required, overdue adds the due time alone: the same status IN
+    // twice makes PostgreSQL square its selectivity and pass over the running tasks' index.
+    const overdue: Prisma.TaskWhereInput = q.status === 'active' ? { dueAt: { lte: now } } : { status: { in: ACTIVE }, dueAt: { lte: now } };
+    and.push(q.overdue ? overdue : { OR: [{ dueAt: null }, { dueAt: { gt: now } }, { status: { notIn: ACTIVE } }] });
   }
   return { AND: and };
 }
@@ -116,6 +122,7 @@ export function tasksRouter(deps: ApiDeps): Router {
       id: t.id,
       ...taskColumns(c.id, t),
       escalation: t.escalation as unknown as Prisma.JsonValue,
+      ambitoId: c.ambitoId,
       case: {
         id: c.id,
         reference: c.reference,
@@ -153,7 +160,8 @@ export function tasksRouter(deps: ApiDeps): Router {
   };
 
   const present = (t: TaskWithCase | Prisma.TaskGetPayload<{ include: { case: { select: { reference: true; status: true; step: true; riskLevel: true; eventComuneCode: true; competentComuneCode: true } } } }>) => {
-    const { case: c, escalation, ...task } = t;
+    // `ambitoId` (the case's, copied for the task lists' scope) is not part of a task's answer.
+    const { case: c, escalation, ambitoId: _ambitoId, ...task } = t;
     return {
       ...task,
       ...presentTaskRow(t, Date.now()),
@@ -178,7 +186,10 @@ export function tasksRouter(deps: ApiDeps): Router {
           skip: after === undefined ? q.offset : 0,
         }),
         // Bounded: past TASK_COUNT_CAP the total says "at least" (totalCapped) instead of counting every task.
-        deps.prisma.task.count({ where, take: TASK_COUNT_CAP + 1 }),
+        // Running tasks (about one per running case) are counted exactly, the same answer without
+        // the ORDER BY id that a capped count takes (it sorts every match); other statuses grow
+        // with the history and keep the cap.
+        deps.prisma.task.count({ where, ...(q.status !== 'active' && { take: TASK_COUNT_CAP + 1 }) }),
       ]);
       const items = rows.slice(0, q.limit);
       const last = rows.length > q.limit ? items[items.length - 1] : undefined;
