@@ -17,7 +17,6 @@ import type { Payload } from '@temporalio/common';
 import type {
   ActivityInput,
   ContinueAsNewInput,
-  LocalActivityInput,
   Next,
   SignalInput,
   UpdateInput,
@@ -61,10 +60,6 @@ export const interceptors = (): WorkflowInterceptors => {
   };
   const outbound: WorkflowOutboundCallsInterceptor = {
     scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
-      return next(withHeader(input));
-    },
-    // Cases with patch `local-writes` store through local activities.
-    scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>) {
       return next(withHeader(input));
     },
     continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>) {

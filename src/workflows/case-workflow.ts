@@ -9,7 +9,6 @@ import {
   log,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -49,15 +48,11 @@ const WRITE_OPTIONS = {
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 } as const;
 const { persistCase, reportPersistenceFailure } = proxyActivities<CaseActivities>(WRITE_OPTIONS);
-/** The same writes on the workflow's own worker (patch `local-writes`): no activity task round trip. */
-const local = proxyLocalActivities<CaseActivities>(WRITE_OPTIONS);
 
 /** Updates answer once their change is stored (handlers.ts `answer`). */
 export const ANSWER_WHEN_STORED_PATCH = 'answer-when-stored';
 /** Writes carry only what changed; updates answer without the timeline (model.ts `leanHistory`). */
 export const LEAN_HISTORY_PATCH = 'lean-history';
-/** Read-model writes run as local activities (model.ts `localWrites`). */
-export const LOCAL_WRITES_PATCH = 'local-writes';
 
 /**
  * One emergency, one workflow. Three cooperating loops share the plain-JSON state: the protocol
@@ -70,7 +65,6 @@ export async function pisCaseWorkflow(input: CaseWorkflowInput, resumed?: CaseSt
   // Decided once per case (kept across continue-as-new); cases in flight keep their old answers.
   if (s.answersWhenStored === undefined && patched(ANSWER_WHEN_STORED_PATCH)) s.answersWhenStored = true;
   if (s.leanHistory === undefined && patched(LEAN_HISTORY_PATCH)) s.leanHistory = true;
-  if (s.localWrites === undefined && patched(LOCAL_WRITES_PATCH)) s.localWrites = true;
   registerHandlers(s);
   if (!resumed) recordDecision(s, input.createdBy, 'case_opened', { reference: input.reference, categories: input.categories });
 
@@ -114,22 +108,20 @@ function shouldContinueAsNew(s: CaseState): boolean {
   return !s.closure && (info.continueAsNewSuggested || info.historyLength >= s.input.protocol.continueAsNewAfterEvents);
 }
 
-/** Microtask turns a local write waits for the protocol's reaction to a change (persistLoop). */
+/** Microtask turns a lean write waits for the protocol's reaction to a change (persistLoop). */
 const SETTLE_TURNS = 25;
 
 async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promise<void> {
   // What this run last stored of each task and reminder (lean writes send the rest only); a new
   // run, after continue-as-new, starts with a full write.
   const stored = new StoredParts();
-  const write = s.localWrites ? local : { persistCase, reportPersistenceFailure };
   let lastAttributes: string | undefined;
   for (;;) {
     await condition(() => s.revision > s.persisted.revision || runtime.stopping);
-    // Local writes: let the protocol react to the change first (a completed task opens the next
+    // Lean writes: let the protocol react to the change first (a completed task opens the next
     // one in the same activation), so an update and its consequences are one write, not two in a
-    // row holding the workflow task (and the update's answer) open. Deterministic: a fixed number
-    // of microtask turns, no timer, no command.
-    if (s.localWrites) for (let turn = 0; turn < SETTLE_TURNS; turn += 1) await Promise.resolve();
+    // row. Deterministic: a fixed number of microtask turns, no timer, no command.
+    if (s.leanHistory) for (let turn = 0; turn < SETTLE_TURNS; turn += 1) await Promise.resolve();
     if (s.revision <= s.persisted.revision) return;
     const revision = s.revision;
     const decisions = s.decisions.filter((d) => d.seq > s.persisted.decisionSeq);
@@ -152,7 +144,7 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promis
     lastAttributes = attributesJson;
     const snapshot = s.leanHistory ? stored.changedOnly(toSnapshot(s)) : toSnapshot(s);
     try {
-      await write.persistCase({ snapshot, decisions, submissions, notifications });
+      await persistCase({ snapshot, decisions, submissions, notifications });
     } catch (err) {
       const failure = permanentPersistenceFailure(err);
       if (!failure) throw err;
@@ -161,7 +153,7 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promis
       const since = nowIso();
       s.persistenceFailure = { since, revision, ...failure };
       log.warn('case write failed permanently', { revision, ...failure });
-      await write.reportPersistenceFailure({ caseId: s.input.caseId, since, ...failure });
+      await reportPersistenceFailure({ caseId: s.input.caseId, since, ...failure });
       await condition(() => s.persistenceFailure === undefined);
       continue;
     }

@@ -145,12 +145,6 @@ export interface CaseState {
    */
   leanHistory?: boolean;
   /**
-   * Patch `local-writes`: the read-model write runs as a local activity on the workflow's own
-   * worker, so an update answers after one engine round trip instead of three. Fixed at the start
-   * of a run.
-   */
-  localWrites?: boolean;
-  /**
    * Set while a write of the case failed permanently (the database refuses the data): the case is
    * stuck, updates are refused, and a coordinator retries the write once the cause is fixed.
    */
@@ -159,7 +153,7 @@ export interface CaseState {
 }
 
 /** What the query returns and updates answer with. */
-export type CaseView = Omit<CaseState, 'pendingSubmissions' | 'pendingNotifications' | 'persisted' | 'done' | 'answersWhenStored' | 'leanHistory' | 'localWrites'>;
+export type CaseView = Omit<CaseState, 'pendingSubmissions' | 'pendingNotifications' | 'persisted' | 'done' | 'answersWhenStored' | 'leanHistory'>;
 
 export interface ScopeAssessment {
   inScope: boolean;

@@ -159,7 +159,7 @@ export function openTaskRoles(s: CaseState): Role[] {
 }
 
 export function toView(s: CaseState): CaseView {
-  const { pendingSubmissions: _p, pendingNotifications: _n, persisted: _r, done: _d, answersWhenStored: _a, leanHistory: _l, localWrites: _w, ...view } = s;
+  const { pendingSubmissions: _p, pendingNotifications: _n, persisted: _r, done: _d, answersWhenStored: _a, leanHistory: _l, ...view } = s;
   return JSON.parse(JSON.stringify(view)) as CaseView;
 }
 
