@@ -48,19 +48,15 @@ export const interceptors = (): WorkflowInterceptors => {
       return next(input);
     },
   };
-  /** The activity's input with the header it should carry (see above). */
-  const withHeader = <T extends { activityType: string; headers: Record<string, Payload> }>(input: T): T => {
-    let header = started;
-    if (input.activityType === PERSIST_ACTIVITY && pending !== undefined) {
-      header = pending;
-      pending = undefined;
-    }
-    if (header === undefined || input.headers[TRACE_HEADER] !== undefined) return input;
-    return { ...input, headers: { ...input.headers, [TRACE_HEADER]: header } };
-  };
   const outbound: WorkflowOutboundCallsInterceptor = {
     scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
-      return next(withHeader(input));
+      let header = started;
+      if (input.activityType === PERSIST_ACTIVITY && pending !== undefined) {
+        header = pending;
+        pending = undefined;
+      }
+      if (header === undefined || input.headers[TRACE_HEADER] !== undefined) return next(input);
+      return next({ ...input, headers: { ...input.headers, [TRACE_HEADER]: header } });
     },
     continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>) {
       if (started === undefined || input.headers[TRACE_HEADER] !== undefined) return next(input);

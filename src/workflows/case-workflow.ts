@@ -43,11 +43,10 @@ import {
   toView,
 } from './state';
 
-const WRITE_OPTIONS = {
+const { persistCase, reportPersistenceFailure } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-} as const;
-const { persistCase, reportPersistenceFailure } = proxyActivities<CaseActivities>(WRITE_OPTIONS);
+});
 
 /** Updates answer once their change is stored (handlers.ts `answer`). */
 export const ANSWER_WHEN_STORED_PATCH = 'answer-when-stored';
@@ -167,10 +166,8 @@ async function persistLoop(s: CaseState, runtime: { stopping: boolean }): Promis
 
 /** Class and codes of a permanent write failure, or undefined for any other error. */
 function permanentPersistenceFailure(err: unknown): PersistenceFailureInfo | undefined {
-  // A regular activity's failure wraps the activity's error; a local activity's may come bare.
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (!(cause instanceof ApplicationFailure) || cause.type !== PERSISTENCE_FAILED) return undefined;
-  const details = cause.details?.[0] as Partial<PersistenceFailureInfo> | undefined;
+  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure) || err.cause.type !== PERSISTENCE_FAILED) return undefined;
+  const details = err.cause.details?.[0] as Partial<PersistenceFailureInfo> | undefined;
   return { errorClass: String(details?.errorClass ?? 'unknown'), code: String(details?.code ?? '') };
 }
 
